@@ -1,0 +1,70 @@
+"""History: every generation, newest first, including errors; search, filter, reopen, delete."""
+
+import streamlit as st
+
+from playground import catalog
+from playground.capabilities import platform_label
+from playground.ui.chrome import error_boundary
+from playground.ui.controls import request_query_params
+from playground.ui.history_view import PAGE_SIZE, grid
+from playground.ui.inspector import request_inspector
+from playground.ui.results import result_column
+from playground.ui.runtime import get_runtime
+
+runtime = get_runtime()
+store = runtime.store
+st.title("History")
+
+with error_boundary(runtime):
+    detail_id = st.query_params.get("id")
+    result = store.get(int(detail_id)) if detail_id and detail_id.isdigit() else None
+    if detail_id and result is None:
+        st.warning(f"Generation #{detail_id} is not in the history (deleted?).")
+    if result is not None:
+        if st.button("← Back to the list", key="hist-back"):
+            del st.query_params["id"]
+            st.rerun()
+        st.markdown(f"**Prompt:** {result.request.prompt}")
+        left, right = st.columns([3, 2])
+        with left:
+            result_column(runtime, result, key=f"hist-{result.id}")
+        with right:
+            group = store.list(group_id=result.group_id) if result.group_id else [result]
+            platforms = sorted({r.backend for r in group})
+            if st.button("Open these settings in Generate", key="hist-reopen", type="primary"):
+                st.switch_page("pages/generate.py",
+                               query_params=request_query_params(result.request, platforms))
+            if st.button("Delete this generation", key="hist-delete"):
+                st.session_state["hist_confirm"] = result.id
+            if st.session_state.get("hist_confirm") == result.id:
+                st.warning("Delete it for good, with its image files (unless another entry uses them)?")
+                if st.button("Yes, delete", key="hist-delete-yes"):
+                    store.delete(result.id or 0)
+                    st.session_state.pop("hist_confirm", None)
+                    del st.query_params["id"]
+                    st.rerun()
+        request_inspector(runtime, [result])
+    else:
+        q, b, m, s = st.columns([3, 1, 2, 1])
+        search = q.text_input("Search prompts", key="hist_q", bind="query-params")
+        backend = b.selectbox("Backend", ["all", "aistudio", "vertex"], key="hist_backend",
+                              format_func=lambda v: "All" if v == "all" else platform_label(v),
+                              bind="query-params")
+        models = ["all", *sorted(set(store.models_used()) | set(catalog.MODELS))]
+        model = m.selectbox("Model", models, key="hist_model", bind="query-params")
+        status = s.selectbox("Status", ["all", "ok", "blocked", "no_image", "error"],
+                             key="hist_status", bind="query-params")
+        filters = {"search": search or None, "backend": None if backend == "all" else backend,
+                   "model": None if model == "all" else model,
+                   "status": None if status == "all" else status}
+        total = store.count(**filters)
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = st.number_input("Page", 1, pages, 1, key="hist_page") if pages > 1 else 1
+        st.caption(f"{total} generation{'s' if total != 1 else ''}, newest first.")
+        rows = store.list(**filters, limit=PAGE_SIZE, offset=(int(page) - 1) * PAGE_SIZE)
+        if not rows:
+            st.info("Nothing here yet. Generate an image and it will appear here, success or failure.")
+        clicked = grid(runtime, rows)
+        if clicked is not None:
+            st.query_params["id"] = str(clicked)
+            st.rerun()

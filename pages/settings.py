@@ -1,0 +1,52 @@
+"""Settings: where each backend's credentials come from, a connection test, and demo mode."""
+
+import streamlit as st
+
+from playground.capabilities import platform_label
+from playground.connection import check_connection
+from playground.ui.chrome import error_boundary
+from playground.ui.runtime import get_runtime
+from playground.ui.settings_view import credential_rows, profile_choices
+
+runtime = get_runtime()
+st.title("Settings")
+
+with error_boundary(runtime):
+    for platform in ("aistudio", "vertex"):
+        with st.container(border=True):
+            st.subheader(platform_label(platform), anchor=False)
+            st.markdown("\n".join(f"- **{k}:** {v}" for k, v in credential_rows(runtime, platform)))
+            if st.button("Test connection", key=f"test-{platform}"):
+                st.session_state[f"conn-{platform}"] = check_connection(
+                    platform, runtime.settings, runtime.client)
+            report = st.session_state.get(f"conn-{platform}")
+            if report is not None:
+                if report.ok:
+                    st.success(f"{report.message} ({report.latency_s:.2f} s)", icon=":material/check_circle:")
+                else:
+                    st.error(f"**{report.message}**\n\n{report.hint}", icon=":material/error:")
+
+    with st.container(border=True):
+        st.subheader("Demo mode", anchor=False)
+        if runtime.emulator is None:
+            st.write("Off: both backends use real credentials.")
+        else:
+            st.write(f"On for {', '.join(platform_label(p) for p in sorted(runtime.demo_platforms))}: "
+                     f"served by the built-in emulator at `{runtime.emulator.base_url}` "
+                     "(loopback only, shared by every session of this server).")
+            choices = profile_choices()
+            current = runtime.emulator.control.get_profile()
+            picked = st.radio("Emulator latency profile", list(choices), horizontal=True,
+                              index=list(choices).index(current) if current in choices else 0,
+                              format_func=lambda p: f"{p} — {choices[p]}", key="demo_profile")
+            if picked != current:
+                runtime.emulator.control.set_profile(picked)
+                runtime.demo_profile = picked
+                st.toast(f"Emulator latency profile: {picked}")
+
+    with st.container(border=True):
+        st.subheader("You and your history", anchor=False)
+        st.text_input("Reviewer name (stored with review notes)", key="reviewer",
+                      persist_state="session")
+        st.write(f"History: **{runtime.store.count()}** generations in `{runtime.store.data_dir}` "
+                 f"(schema v{runtime.store.schema_version}).")

@@ -1,0 +1,230 @@
+"""The only module that reads the environment (and, via the UI layer, Streamlit secrets).
+
+Names follow Google's own conventions (issue 3 §6). Secrets are wrapped in `Secret`, whose
+repr/str never reveal the value, so a stray log line or f-string cannot leak them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from playground.errors import ConfigError
+
+AISTUDIO_DEFAULT_BASE = "https://generativelanguage.googleapis.com"
+DEFAULT_LOCATION = "global"
+DEFAULT_TIMEOUT_S = 300.0  # 4K Pro can take over 100 s (reference §0.10: use ≥ 180 s)
+DEFAULT_RETRIES = 2
+CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+
+
+class Secret:
+    """A string that shows only its last four characters when printed."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    @property
+    def masked(self) -> str:
+        return f"…{self._value[-4:]}" if len(self._value) >= 8 else "…"
+
+    def __repr__(self) -> str:
+        return f"Secret({self.masked})"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+def vertex_base_url(location: str) -> str:
+    """Host by location, as the SDK chooses it (reference §1)."""
+    if location == "global":
+        return "https://aiplatform.googleapis.com"
+    if location in ("us", "eu"):
+        return f"https://aiplatform.{location}.rep.googleapis.com"
+    return f"https://{location}-aiplatform.googleapis.com"
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "banana-split"
+
+
+def gcloud_adc_path() -> Path:
+    config_dir = os.environ.get("CLOUDSDK_CONFIG") or str(Path.home() / ".config" / "gcloud")
+    return Path(config_dir) / "application_default_credentials.json"
+
+
+@dataclass(frozen=True)
+class AiStudioSettings:
+    api_key: Secret | None = None
+    key_source: str | None = None  # "env GOOGLE_API_KEY", "secrets GEMINI_API_KEY", "demo", …
+    base_url: str = AISTUDIO_DEFAULT_BASE
+    api_version: str = "v1beta"  # reference §0.7: v1 rejected responseModalities
+
+    @property
+    def is_configured(self) -> bool:
+        return bool(self.api_key)
+
+
+@dataclass(frozen=True)
+class VertexSettings:
+    project: str | None = None
+    location: str = DEFAULT_LOCATION
+    credentials_file: str | None = None  # service-account or ADC JSON
+    credentials_source: str | None = None  # "env GOOGLE_APPLICATION_CREDENTIALS", "gcloud ADC", "demo"
+    express_api_key: Secret | None = None
+    express_key_source: str | None = None
+    base_url: str | None = None  # None = chosen by location
+    api_version: str = "v1"
+    use_metadata_server: bool = False  # ADC from GCE/Cloud Run metadata (opt-in: offline probing is slow)
+
+    @property
+    def is_express(self) -> bool:
+        return bool(self.express_api_key) and not self.credentials_file
+
+    @property
+    def is_configured(self) -> bool:
+        if self.is_express:
+            return True
+        return bool(self.project) and (bool(self.credentials_file) or self.use_metadata_server)
+
+    @property
+    def resolved_base_url(self) -> str:
+        return (self.base_url or vertex_base_url(self.location)).rstrip("/")
+
+
+@dataclass(frozen=True)
+class Settings:
+    aistudio: AiStudioSettings = field(default_factory=AiStudioSettings)
+    vertex: VertexSettings = field(default_factory=VertexSettings)
+    data_dir: Path = field(default_factory=default_data_dir)
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    retries: int = DEFAULT_RETRIES
+    emulator_profile: str | None = None
+    emulator_port: int = 0  # 0 = any free port
+    demo_platforms: frozenset[str] = frozenset()  # platforms served by the built-in emulator
+
+    def secrets(self) -> list[str]:
+        """Every secret value in these settings, for redaction of any text we emit."""
+        out = [s.reveal() for s in (self.aistudio.api_key, self.vertex.express_api_key) if s]
+        return [s for s in out if s]
+
+    def with_demo(self, platforms: set[str], aistudio: AiStudioSettings | None,
+                  vertex: VertexSettings | None) -> Settings:
+        return replace(
+            self,
+            aistudio=aistudio or self.aistudio,
+            vertex=vertex or self.vertex,
+            demo_platforms=frozenset(platforms),
+        )
+
+
+def _first(sources: list[tuple[str, Mapping[str, Any]]], *names: str) -> tuple[str | None, str | None]:
+    for label, mapping in sources:
+        for name in names:
+            value = mapping.get(name)
+            if isinstance(value, str) and value.strip():
+                return value.strip(), f"{label} {name}"
+    return None, None
+
+
+def _project_from_file(path: str) -> str | None:
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return None
+    return data.get("project_id") or data.get("quota_project_id")
+
+
+def load_settings(env: Mapping[str, str] | None = None,
+                  secrets: Mapping[str, Any] | None = None) -> Settings:
+    """Build Settings from the environment and (optionally) Streamlit secrets.
+
+    Environment variables win over secrets, so a deployment can override a secrets file.
+    """
+    env = os.environ if env is None else env
+    sources: list[tuple[str, Mapping[str, Any]]] = [("env", env)]
+    if secrets:
+        sources.append(("secrets", secrets))
+
+    key, key_src = _first(sources, "GOOGLE_API_KEY", "GEMINI_API_KEY")
+    gemini_base, _ = _first(sources, "GOOGLE_GEMINI_BASE_URL")
+    aistudio = AiStudioSettings(
+        api_key=Secret(key) if key else None, key_source=key_src,
+        base_url=(gemini_base or AISTUDIO_DEFAULT_BASE).rstrip("/"),
+    )
+
+    creds_file, creds_src = _first(sources, "GOOGLE_APPLICATION_CREDENTIALS")
+    if creds_file and not Path(creds_file).is_file():
+        raise ConfigError(
+            f"GOOGLE_APPLICATION_CREDENTIALS points at {creds_file}, which does not exist.",
+            hint="Set GOOGLE_APPLICATION_CREDENTIALS to the path of a service-account JSON file, "
+                 "or unset it to use gcloud's application-default credentials.",
+        )
+    if not creds_file and gcloud_adc_path().is_file():
+        creds_file, creds_src = str(gcloud_adc_path()), "gcloud ADC file"
+    project, _ = _first(sources, "GOOGLE_CLOUD_PROJECT")
+    if not project and creds_file:
+        project = _project_from_file(creds_file)
+    location, _ = _first(sources, "GOOGLE_CLOUD_LOCATION")
+    express, express_src = _first(sources, "PLAYGROUND_VERTEX_API_KEY")
+    vertex_base, _ = _first(sources, "GOOGLE_VERTEX_BASE_URL")
+    metadata, _ = _first(sources, "PLAYGROUND_VERTEX_METADATA")
+    vertex = VertexSettings(
+        project=project, location=location or DEFAULT_LOCATION,
+        credentials_file=creds_file, credentials_source=creds_src,
+        express_api_key=Secret(express) if express else None, express_key_source=express_src,
+        base_url=vertex_base.rstrip("/") if vertex_base else None,
+        use_metadata_server=metadata in ("1", "true", "yes"),
+    )
+
+    data_dir, _ = _first(sources, "PLAYGROUND_DATA_DIR")
+    profile, _ = _first(sources, "PLAYGROUND_EMULATOR_PROFILE")
+    return Settings(
+        aistudio=aistudio, vertex=vertex,
+        data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(),
+        timeout_s=_float(sources, "PLAYGROUND_TIMEOUT_S", DEFAULT_TIMEOUT_S),
+        retries=int(_float(sources, "PLAYGROUND_RETRIES", DEFAULT_RETRIES)),
+        emulator_profile=profile,
+        emulator_port=int(_float(sources, "PLAYGROUND_EMULATOR_PORT", 0)),
+    )
+
+
+def _float(sources: list[tuple[str, Mapping[str, Any]]], name: str, default: float) -> float:
+    value, _ = _first(sources, name)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a number.", hint=f"Set {name} to a number.") from None
+
+
+def missing_config_message(platform: str, settings: Settings) -> str | None:
+    """What to set before `platform` can be used, or None when it is configured."""
+    if platform == "aistudio" and not settings.aistudio.is_configured:
+        return "AI Studio needs an API key: set GOOGLE_API_KEY (or GEMINI_API_KEY)."
+    if platform == "vertex" and not settings.vertex.is_configured:
+        if settings.vertex.credentials_file and not settings.vertex.project:
+            return "Vertex AI needs a project: set GOOGLE_CLOUD_PROJECT."
+        return ("Vertex AI needs credentials: set GOOGLE_APPLICATION_CREDENTIALS to a "
+                "service-account file (and GOOGLE_CLOUD_PROJECT), run `gcloud auth "
+                "application-default login`, or set PLAYGROUND_VERTEX_API_KEY for express mode.")
+    return None

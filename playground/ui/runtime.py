@@ -1,0 +1,78 @@
+"""The server-wide runtime: settings, history, HTTP client and (in demo mode) the emulator.
+
+Built once per server process with st.cache_resource and shared by every session, so the
+emulator starts once and history is one store for everyone (issue 4 §3, §5).
+"""
+
+from __future__ import annotations
+
+import atexit
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import streamlit as st
+
+from playground.config import Settings, load_settings
+from playground.demo import demo_settings, start_demo_emulator, unconfigured_platforms
+from playground.errors import ConfigError
+from playground.service import make_client
+from playground.storage.history import HistoryStore
+
+DEFAULT_DEMO_PROFILE = "article"  # demos tell the story at realistic speed (issue 4 §5)
+DEMO_CACHE_BYTES = 120_000_000  # keep the in-process emulator's image cache small (memory budget)
+
+
+def secret_values() -> dict[str, Any]:
+    """st.secrets as a plain dict; {} when no secrets file exists (it raises otherwise)."""
+    try:
+        return {k: v for k, v in st.secrets.to_dict().items() if isinstance(v, str)}
+    except FileNotFoundError:
+        return {}
+    except Exception:  # noqa: BLE001 - a malformed secrets.toml must not take the app down
+        return {}
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: HistoryStore
+    client: httpx.Client
+    emulator: Any = None  # EmulatorHandle in demo mode
+    config_error: str | None = None
+    demo_profile: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def demo_platforms(self) -> frozenset[str]:
+        return self.settings.demo_platforms
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.settings.demo_platforms)
+
+
+def build_runtime(secrets: dict[str, Any] | None = None) -> Runtime:
+    config_error = None
+    try:
+        settings = load_settings(secrets=secrets)
+    except ConfigError as exc:
+        config_error = f"{exc} {exc.hint}"
+        settings = load_settings(env={}, secrets={})
+    store = HistoryStore(settings.data_dir)
+    emulator = None
+    profile = None
+    missing = unconfigured_platforms(settings)
+    if missing:
+        profile = settings.emulator_profile or DEFAULT_DEMO_PROFILE
+        emulator = start_demo_emulator(profile, cache_bytes=DEMO_CACHE_BYTES,
+                                       port=settings.emulator_port)
+        settings = demo_settings(settings, emulator.base_url, missing)
+        atexit.register(emulator.stop)
+    return Runtime(settings=settings, store=store, client=make_client(settings), emulator=emulator,
+                   config_error=config_error, demo_profile=profile)
+
+
+@st.cache_resource(show_spinner="Starting Banana Split…")
+def get_runtime() -> Runtime:
+    return build_runtime(secret_values())

@@ -1,0 +1,18 @@
+"""Banana Split: page config and navigation — nothing else (STYLE.md)."""
+
+import streamlit as st
+
+from playground.ui.chrome import demo_banner
+from playground.ui.runtime import get_runtime
+
+st.set_page_config(page_title="Banana Split", page_icon="🍌", layout="wide")
+
+nav = st.navigation({
+    "Create": [
+        st.Page("pages/generate.py", title="Generate", icon=":material/auto_awesome:", default=True),
+        st.Page("pages/history.py", title="History", icon=":material/history:"),
+    ],
+    "Setup": [st.Page("pages/settings.py", title="Settings", icon=":material/settings:")],
+})
+demo_banner(get_runtime())
+nav.run()

@@ -1,0 +1,66 @@
+"""Shared fixtures. Every test runs with a clean environment and its own data folder."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+_PREFIXES = ("GOOGLE_", "GEMINI_", "PLAYGROUND_", "CLOUDSDK_")
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A developer's own credentials must never leak into a test (STYLE.md, Tests §6)."""
+    for name in list(os.environ):
+        if name.startswith(_PREFIXES):
+            monkeypatch.delenv(name, raising=False)
+    # google.auth.default() would otherwise find a gcloud ADC file in the real home folder.
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
+# --- the emulator, shared by the whole session (real HTTP on loopback) -----------------------
+
+
+@pytest.fixture(scope="session")
+def emulator_handle():  # type: ignore[no-untyped-def]
+    from playground.emulator import EmulatorConfig, start_emulator
+
+    handle = start_emulator(EmulatorConfig(token_ttl_s=3600))
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture
+def emu(emulator_handle):  # type: ignore[no-untyped-def]
+    """The session emulator with no scripted faults, delays or logged requests left over."""
+    emulator_handle.control.reset()
+    emulator_handle.control.set_profile("instant")
+    yield emulator_handle
+    emulator_handle.control.reset()
+
+
+@pytest.fixture(scope="session")
+def service_account_file(emulator_handle, tmp_path_factory):  # type: ignore[no-untyped-def]
+    from playground.emulator import write_service_account_file
+
+    folder = tmp_path_factory.mktemp("sa")
+    return write_service_account_file(folder / "sa.json", f"{emulator_handle.base_url}/token",
+                                      "banana-test")
+
+
+@pytest.fixture
+def emu_env(emu, service_account_file, monkeypatch):  # type: ignore[no-untyped-def]
+    """Environment pointing both platforms at the emulator, as a user would set it."""
+    env = {
+        "GOOGLE_API_KEY": "test-aistudio-key-0001",
+        "GOOGLE_GEMINI_BASE_URL": emu.base_url,
+        "GOOGLE_APPLICATION_CREDENTIALS": str(service_account_file),
+        "GOOGLE_CLOUD_PROJECT": "banana-test",
+        "GOOGLE_VERTEX_BASE_URL": emu.base_url,
+    }
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    return env

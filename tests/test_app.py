@@ -1,0 +1,127 @@
+"""AppTest for every page, in demo mode and with scripted failures (issue 4 §8)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.ui import runtime as runtime_module
+
+APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+TIMEOUT = 60
+
+
+@pytest.fixture
+def demo(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A fresh server-wide runtime in demo mode (no credentials), instant emulator."""
+    monkeypatch.setenv("PLAYGROUND_EMULATOR_PROFILE", "instant")
+    runtime_module.get_runtime.clear()
+    rt = runtime_module.get_runtime()
+    yield rt
+    if rt.emulator is not None:
+        rt.emulator.stop()
+    runtime_module.get_runtime.clear()
+
+
+def page(path: str | None = None, **query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    if path:
+        at.switch_page(path).run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for e in at.error] + [w.value for w in at.warning] + [i.value for i in at.info]
+    parts += [s.value for s in at.subheader] + [t.value for t in at.title]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_generate_both_in_demo_mode(demo: Any) -> None:
+    at = page()
+    assert not at.exception
+    assert "Demo mode" in texts(at)
+    at.text_area(key="prompt").input("a red fox in snow").run()
+    at.button(key="generate").click().run()
+    assert not at.exception, at.exception
+    body = texts(at)
+    assert "AI Studio · demo (emulator)" in body and "Vertex AI · demo (emulator)" in body
+    assert "| Format (real) | JPEG |" in body and "| Format (real) | PNG |" in body
+    assert "1024×1024" in body
+    assert "Why the sizes differ" in body
+    assert len(at.get("download_button")) == 2
+    assert len(at.image) == 2
+    assert demo.store.count() == 2
+
+
+def test_empty_prompt_is_stopped_before_any_request(demo: Any) -> None:
+    at = page()
+    at.button(key="generate").click().run()
+    assert any("prompt is empty" in e.value for e in at.error)
+    assert demo.store.count() == 0
+
+
+def test_scripted_429_ends_in_the_hint(demo: Any) -> None:
+    demo.emulator.control.script("429", platform="vertex", count=10, retry_delay_s=0.05)
+    at = page(prompt="a fox", backend="Vertex AI", retries="1")
+    at.button(key="generate").click().run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "429" in errors and "Quota or capacity exhausted" in errors
+    assert demo.store.list()[0].status == "error"
+
+
+def test_ai_studio_disables_vertex_only_options(demo: Any) -> None:
+    at = page(backend="AI Studio")
+    assert at.selectbox(key="mime").disabled
+    assert "Vertex-only" in texts(at)
+
+
+def test_url_opens_the_same_setup(demo: Any) -> None:
+    at = page(prompt="shared prompt", backend="Vertex AI", model="gemini-3.1-flash-image",
+              ratio="4:1", size="512")
+    assert at.text_area(key="prompt").value == "shared prompt"
+    assert at.segmented_control(key="backend").value == "Vertex AI"
+    assert at.selectbox(key="model").value == "gemini-3.1-flash-image"
+    assert at.selectbox(key="ratio").value == "4:1" and at.selectbox(key="size").value == "512"
+
+
+def test_send_raw_reproduces_the_role_400(demo: Any) -> None:
+    at = page(prompt="a fox")
+    at.button(key="raw_send").click().run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "Please use a valid role: user, model." in errors and "role" in errors
+
+
+def test_history_lists_and_opens_details(demo: Any) -> None:
+    at = page(prompt="history fox")
+    at.button(key="generate").click().run()
+    ids = [r.id for r in demo.store.list()]
+    at = page("pages/history.py")
+    assert not at.exception
+    assert "2 generations" in texts(at)
+    at = page("pages/history.py", id=str(ids[0]))
+    assert not at.exception
+    assert "history fox" in texts(at)
+    at.button(key="hist-delete").click().run()
+    at.button(key="hist-delete-yes").click().run()
+    assert demo.store.count() == 1
+
+
+def test_settings_shows_sources_never_secrets(demo: Any) -> None:
+    at = page("pages/settings.py")
+    assert not at.exception
+    body = texts(at)
+    assert "demo (built-in emulator)" in body and "throwaway service account" in body
+    assert demo.settings.aistudio.api_key.reveal() not in body
+    at.button(key="test-aistudio").click().run()
+    at.button(key="test-vertex").click().run()
+    assert len(at.success) == 2, [e.value for e in at.error]
