@@ -12,6 +12,10 @@ nav = st.navigation({
         st.Page("pages/generate.py", title="Generate", icon=":material/auto_awesome:", default=True),
         st.Page("pages/history.py", title="History", icon=":material/history:"),
     ],
+    "Review": [
+        st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
+        st.Page("pages/compression_lab.py", title="Compression Lab", icon=":material/tune:"),
+    ],
     "Setup": [st.Page("pages/settings.py", title="Settings", icon=":material/settings:")],
 })
 demo_banner(get_runtime())

@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Subcommands that live in their own modules: name -> module with add_parser(sub, name).
-EXTRA_COMMANDS: dict[str, str] = {"bench": "playground.bench.cli"}
+EXTRA_COMMANDS: dict[str, str] = {"bench": "playground.bench.cli", "export": "playground.export.cli"}
 
 
 def _add_generate(p: argparse.ArgumentParser) -> None:

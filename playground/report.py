@@ -58,14 +58,13 @@ def _round(value: float | None) -> float | None:
 
 
 def human_bytes(n: int | None) -> str:
+    """Decimal units (1 MB = 1,000,000 bytes), as the article being checked uses."""
     if n is None:
         return "—"
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.2f} {unit}"
-        size /= 1000
-    return f"{n} B"
+    for unit, size in (("GB", 1_000_000_000), ("MB", 1_000_000), ("kB", 1_000)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n} bytes"
 
 
 def _seconds(value: float | None) -> str:

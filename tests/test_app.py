@@ -125,3 +125,48 @@ def test_settings_shows_sources_never_secrets(demo: Any) -> None:
     at.button(key="test-aistudio").click().run()
     at.button(key="test-vertex").click().run()
     assert len(at.success) == 2, [e.value for e in at.error]
+
+
+def test_compare_page_defaults_to_the_latest_both_run(demo: Any) -> None:
+    at = page()
+    at.text_area(key="prompt").input("compare fox").run()
+    at.button(key="generate").click().run()
+    at = page("pages/compare.py")
+    assert not at.exception, at.exception
+    body = texts(at)
+    assert "AI Studio" in at.selectbox(key="cmp_a").format_func(at.selectbox(key="cmp_a").value)
+    assert "Vertex AI" in at.selectbox(key="cmp_b").format_func(at.selectbox(key="cmp_b").value)
+    assert "PSNR" in [m.label for m in at.metric][0]
+    assert "Why is one bigger?" in body
+    for view_name in ("side", "peeper", "heatmap", "blink"):
+        at.segmented_control(key="cmp_view").set_value(view_name).run()
+        assert not at.exception, (view_name, at.exception)
+    assert at.query_params["view"] == ["blink"] or at.query_params["view"] == "blink"
+
+
+def test_compare_page_with_empty_history(demo: Any) -> None:
+    at = page("pages/compare.py")
+    assert not at.exception
+    assert "Compare needs two images" in texts(at)
+
+
+def test_compression_lab_recommends_a_jpeg_quality(demo: Any) -> None:
+    import time
+
+    from playground.ui.analysis_cache import task_runner
+
+    at = page()
+    at.text_area(key="prompt").input("lab fox").run()
+    at.segmented_control(key="backend").set_value("Vertex AI").run()
+    at.button(key="generate").click().run()
+    at = page("pages/compression_lab.py")
+    assert not at.exception, at.exception
+    deadline = time.monotonic() + 120
+    while not all(t.is_done for t in list(task_runner()._tasks.values())):
+        assert time.monotonic() < deadline, "the sweep did not finish"
+        time.sleep(0.2)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Suggested JPEG quality" in s.value for s in at.success)
+    assert any("smallest file with SSIM" in m.value for m in at.markdown)
+    assert at.query_params["img"]

@@ -197,3 +197,37 @@ def test_html_502_is_a_clear_shape_error() -> None:
     err = error_from_body(502, b"<!DOCTYPE html><html><title>502 Bad Gateway</title></html>")
     assert isinstance(err, ResponseShapeError)
     assert "HTML page" in str(err) and err.is_retryable and err.raw
+
+
+# --- the zero-copy fast path must agree with a plain json.loads parse ------------------------
+
+FAST_PATH_CASES = [
+    {"candidates": [{"content": {"parts": [
+        {"text": 'he said "data": "not an image", {"data": "x"}'},
+        {"inlineData": {"mimeType": "image/png", "data": b64(PNG)}, "thoughtSignature": "s"},
+        {"inlineData": {"data": b64(JPEG), "mimeType": "image/jpeg"}, "thought": True},
+    ]}, "finishReason": "STOP"}]},
+    [{"candidates": [{"content": {"parts": [{"inline_data": {"mime_type": "image/jpeg",
+                                                            "data": b64(JPEG, urlsafe=True)}}]}}]}],
+]
+
+
+@pytest.mark.parametrize("payload", FAST_PATH_CASES)
+@pytest.mark.parametrize("indent", [None, 2])
+def test_fast_path_matches_plain_parse(payload: object, indent: int | None) -> None:
+    from playground.backends.wire import split_blobs
+
+    body = json.dumps(payload, indent=indent).encode()
+    assert split_blobs(body) is not None
+    fast, plain = parse_response(body), parse_generate(payload)
+    assert [(i.data, i.declared_mime, i.is_draft) for i in fast.images] == [
+        (i.data, i.declared_mime, i.is_draft) for i in plain.images]
+    assert fast.texts == plain.texts and fast.thought_signatures == plain.thought_signatures
+
+
+def test_fast_path_declines_escaped_payloads() -> None:
+    from playground.backends.wire import split_blobs
+
+    body = b'{"candidates":[{"content":{"parts":[{"inlineData":{"data":"iVBO\\/Rw=="}}]}}]}'
+    assert split_blobs(body) is None
+    assert parse_response(body).images[0].data == base64.b64decode("iVBO/Rw==")

@@ -53,6 +53,10 @@ class HistoryStore:
 
     # --- connections ---------------------------------------------------------------------
 
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection (for modules that own their tables, e.g. reviews)."""
+        return self._conn()
+
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
@@ -170,6 +174,15 @@ class HistoryStore:
                 clauses.append(f"{column} = ?")
                 args.append(value)
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    def find_image(self, image_id: int) -> tuple[GenerationResult, ImageFacts] | None:
+        """The generation holding image `image_id`, and that image."""
+        row = self._conn().execute("SELECT generation_id FROM images WHERE id=?",
+                                   (image_id,)).fetchone()
+        result = self.get(row[0]) if row else None
+        if result is None:
+            return None
+        return result, next(i for i in result.images if i.id == image_id)
 
     def models_used(self) -> list[str]:
         rows = self._conn().execute("SELECT DISTINCT model FROM generations ORDER BY model")

@@ -15,7 +15,7 @@ from playground.storage.history import HistoryStore
 from playground.ui.runtime import Runtime
 
 
-def show_live_progress(job: GenerationJob, poll_s: float = 0.25) -> None:
+def show_live_progress(job: GenerationJob, poll_s: float = 0.1) -> None:
     """Per-backend attempt number and elapsed time until every backend has answered."""
     boxes = {p: col.empty() for p, col in zip(job.platforms, st.columns(len(job.platforms)),
                                               strict=True)}

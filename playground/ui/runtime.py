@@ -20,7 +20,7 @@ from playground.service import make_client
 from playground.storage.history import HistoryStore
 
 DEFAULT_DEMO_PROFILE = "article"  # demos tell the story at realistic speed (issue 4 §5)
-DEMO_CACHE_BYTES = 120_000_000  # keep the in-process emulator's image cache small (memory budget)
+DEMO_CACHE_BYTES = 64_000_000  # keep the in-process emulator's image cache small (memory budget)
 
 
 def secret_values() -> dict[str, Any]:
@@ -52,7 +52,30 @@ class Runtime:
         return bool(self.settings.demo_platforms)
 
 
+def release_large_blocks_to_the_os() -> None:
+    """glibc only: always mmap blocks ≥ 1 MB (so freeing a 4K frame returns it) and cap arenas.
+
+    Without this, glibc's dynamic mmap threshold climbs to 32 MB after the first freed 4K
+    buffer, and every later 20–50 MB decode/encode buffer lands in per-thread heaps that are
+    never given back: the server grew by ~40 MB per 4K pair (benchmarks/app_budgets.py).
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        m_mmap_threshold, m_arena_max = -3, -8
+        libc.mallopt(m_mmap_threshold, 1024 * 1024)
+        libc.mallopt(m_arena_max, 4)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to tune
+
+
 def build_runtime(secrets: dict[str, Any] | None = None) -> Runtime:
+    release_large_blocks_to_the_os()
     config_error = None
     try:
         settings = load_settings(secrets=secrets)

@@ -1,0 +1,71 @@
+"""Compression Lab pieces: the sweep's progress, the chart, and a point's preview and download."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from playground.analysis import crops
+from playground.analysis.sweep import SweepResult, encode_point
+from playground.imaging import format_name, make_preview
+from playground.lab import chart_rows
+from playground.report import human_bytes
+from playground.storage.files import extension_for
+from playground.ui import analysis_cache as cache
+from playground.ui.slider import image_slider
+
+MIMES = {"JPEG": "image/jpeg", "WebP": "image/webp", "PNG": "image/png"}
+
+
+def sweep_chart(result: SweepResult, metric: str) -> alt.LayerChart:
+    df = pd.DataFrame(chart_rows(result))
+    df = df[df[metric].notna()]
+    title = {"ssim": "SSIM to the original", "psnr_db": "PSNR to the original (dB)"}[metric]
+    base = alt.Chart(df).encode(
+        x=alt.X("megabytes:Q", title="File size (MB)", scale=alt.Scale(type="log")),
+        y=alt.Y(f"{metric}:Q", title=title, scale=alt.Scale(zero=False)),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=["label", alt.Tooltip("megabytes:Q", format=".3f"), alt.Tooltip("ssim:Q", format=".4f"),
+                 alt.Tooltip("psnr_db:Q", format=".2f")],
+    )
+    layers = [base.mark_line(point=True)]
+    knees = base.transform_filter(alt.datum.is_knee)
+    layers += [knees.mark_point(size=260, shape="diamond", filled=False, strokeWidth=2),
+               knees.mark_text(dy=-14, fontSize=11).encode(text=alt.value("knee"))]
+    best = base.transform_filter(alt.datum.is_suggested)
+    layers += [best.mark_point(size=200, shape="triangle-up", filled=True),
+               best.mark_text(dy=16, fontSize=11).encode(text="label:N")]
+    if metric == "ssim":
+        rule = alt.Chart(pd.DataFrame({"t": [result.threshold]})).mark_rule(strokeDash=[4, 4]).encode(
+            y="t:Q")
+        layers.append(rule)
+    return alt.layer(*layers).properties(height=340)
+
+
+@st.cache_data(max_entries=8, show_spinner="Encoding this point…")
+def point_bytes(sha256: str, path: str, series: str, quality: int | None) -> bytes:
+    return encode_point(cache.read_original(path, "The image"), series, quality)
+
+
+def point_preview(sha256: str, path: str, result: SweepResult, label: str) -> None:
+    point = next(p for p in result.points if p.label == label)
+    if point.source != "local":
+        st.caption("Server-side points are shown in Compare (pick both images there).")
+        return
+    data = point_bytes(sha256, path, point.series, point.quality)
+    original_preview = make_preview(cache.read_original(path, "The image"))
+    image_slider(original_preview, make_preview(data), label_a="Original",
+                 label_b=f"{point.label} · {human_bytes(len(data))}", key=(sha256, point.label))
+    img_o = cache.decoded(sha256, path)
+    img_p = cache.decoding.decode_image(data, point.label)
+    region = crops.region_presets(*img_o.size)["centre"]
+    view = crops.peeper_view(img_o, img_p, region)
+    for col, crop, name in zip(st.columns(2), (view.a, view.b), ("Original", point.label), strict=True):
+        col.image(crop, output_format="PNG", width=region.w, caption=f"{name}, centre 100%")
+    mime = MIMES.get(point.format, "application/octet-stream")
+    st.download_button(
+        f"Download {point.label} ({format_name(mime)}, {human_bytes(len(data))})",
+        data=lambda: point_bytes(sha256, path, point.series, point.quality),
+        file_name=f"{sha256[:10]}-{point.label.replace(' ', '-')}.{extension_for(mime)}",
+        mime=mime, on_click="ignore", key=f"lab-dl-{point.label}")
