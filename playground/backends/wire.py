@@ -102,20 +102,32 @@ class ParsedResponse:
     model_version: str | None = None
     response_id: str | None = None
     has_candidates: bool = False
+    blobs: list[memoryview] = field(default_factory=list, repr=False)
 
 
 def _get(d: dict[str, Any], camel: str, snake: str) -> Any:
     return d[camel] if camel in d else d.get(snake)
 
 
-def decode_base64(data: str) -> bytes:
+try:  # SIMD base64: 27 MB of a 4K PNG decodes in ~5 ms instead of ~135 ms (README)
+    import pybase64
+
+    def _b64decode_strict(data: str | bytes | memoryview) -> bytes:
+        return pybase64.b64decode(data, validate=True)
+except ImportError:  # pragma: no cover - pinned in requirements.txt; the stdlib still works
+    def _b64decode_strict(data: str | bytes | memoryview) -> bytes:
+        return binascii.a2b_base64(data, strict_mode=True)
+
+
+def decode_base64(data: str | bytes | memoryview) -> bytes:
     """Standard base64, or URL-safe (what the SDK sends); anything else is a shape error."""
     try:
-        return base64.b64decode(data, validate=True)
+        return _b64decode_strict(data)
     except (binascii.Error, ValueError):
         pass
     try:
-        return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+        text = bytes(data) if not isinstance(data, str) else data.encode("ascii", "replace")
+        return base64.urlsafe_b64decode(text + b"=" * (-len(text) % 4))
     except (binascii.Error, ValueError) as exc:
         raise ResponseShapeError(
             f"An image part holds data that is not valid base64 ({exc}).",
@@ -144,6 +156,49 @@ def parse_usage(meta: dict[str, Any] | None) -> Usage | None:
     )
 
 
+BLOB_MARK = "@banana-blob:"
+
+
+def split_blobs(body: bytes) -> tuple[bytes, list[memoryview]] | None:
+    """Cut base64 image payloads out of a JSON body, leaving placeholders.
+
+    A 4K PNG arrives as ~27 MB of JSON that is 99.99% one string; json.loads would copy and
+    scan it all. Here the payload stays a zero-copy memoryview and json.loads sees ~1 KB.
+    Only `"data": "…"` values that follow `{` or `,` (a key position) are cut, and only when
+    they hold no escape; anything unusual returns None and the caller parses normally.
+    """
+    view = memoryview(body)
+    pieces: list[bytes] = []
+    blobs: list[memoryview] = []
+    pos = 0
+    while (key := body.find(b'"data"', pos)) >= 0:
+        before = body[max(0, key - 64):key].rstrip()
+        colon = _skip_ws(body, key + 6)
+        if not before.endswith((b"{", b",")) or body[colon:colon + 1] != b":":
+            pos = key + 6
+            continue
+        quote = _skip_ws(body, colon + 1)
+        if body[quote:quote + 1] != b'"':
+            pos = key + 6
+            continue
+        end = body.find(b'"', quote + 1)
+        if end < 0 or body.find(b"\\", quote + 1, end) >= 0:
+            return None
+        pieces += [view[pos:quote + 1].tobytes(), f"{BLOB_MARK}{len(blobs)}".encode()]
+        blobs.append(view[quote + 1:end])
+        pos = end
+    if not blobs:
+        return None
+    pieces.append(view[pos:].tobytes())
+    return b"".join(pieces), blobs
+
+
+def _skip_ws(body: bytes, pos: int) -> int:
+    while body[pos:pos + 1] in (b" ", b"\n", b"\r", b"\t"):
+        pos += 1
+    return pos
+
+
 def parse_body(body: bytes) -> Any:
     try:
         return json.loads(body)
@@ -159,13 +214,19 @@ def parse_body(body: bytes) -> Any:
 
 
 def parse_response(body: bytes) -> ParsedResponse:
+    split = split_blobs(body)
+    if split is not None:
+        try:
+            return parse_generate(json.loads(split[0]), blobs=split[1])
+        except ValueError:
+            pass  # not what it looked like: parse the whole body the ordinary way
     return parse_generate(parse_body(body))
 
 
-def parse_generate(payload: Any) -> ParsedResponse:
+def parse_generate(payload: Any, blobs: list[memoryview] | None = None) -> ParsedResponse:
     """A GenerateContentResponse, or a list of stream chunks merged in order."""
     chunks = payload if isinstance(payload, list) else [payload]
-    out = ParsedResponse()
+    out = ParsedResponse(blobs=blobs or [])
     for chunk in chunks:
         if not isinstance(chunk, dict):
             raise ResponseShapeError("The response is not a JSON object.",
@@ -199,7 +260,11 @@ def _merge_part(out: ParsedResponse, part: dict[str, Any]) -> None:
         out.thought_signatures += 1
     inline = _get(part, "inlineData", "inline_data")
     if inline:
-        data = decode_base64(str(inline.get("data", "")))
+        raw = str(inline.get("data", ""))
+        if raw.startswith(BLOB_MARK) and out.blobs:
+            data = decode_base64(out.blobs[int(raw[len(BLOB_MARK):])])
+        else:
+            data = decode_base64(raw)
         mime = _get(inline, "mimeType", "mime_type") or "application/octet-stream"
         out.images.append(ParsedImage(data, mime, is_thought))
     text = part.get("text")
