@@ -229,7 +229,8 @@ def get_model(model_id: str) -> ModelInfo:
 
 
 def gemini_models(include_retired: bool = True) -> list[ModelInfo]:
-    return [m for m in MODELS.values() if include_retired or not m.is_retired]
+    return [m for m in MODELS.values()
+            if m.family == "gemini" and (include_retired or not m.is_retired)]
 
 
 def dimensions_for(model_id: str, aspect_ratio: str | None, image_size: str | None) -> tuple[int, int] | None:

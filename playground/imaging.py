@@ -218,7 +218,7 @@ def make_preview(data: bytes, max_side: int = PREVIEW_MAX_SIDE, quality: int = 8
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
+            img: Image.Image = Image.open(io.BytesIO(data))
             if img.format == "JPEG":
                 img.draft("RGB", (max_side, max_side))  # DCT-domain downscale: much faster
             img.load()

@@ -1,0 +1,116 @@
+"""Every knob of the emulator in one frozen dataclass.
+
+Behaviour the reference marks UNCONFIRMED is a field here, so a test or a demo can pick either
+reading; docs/emulator.md has the table. Defaults are the most faithful reading we have.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from playground.errors import ConfigError
+
+LATENCY_PROFILES = ("instant", "measured", "article")
+METADATA_MODES = ("none", "c2pa")
+IMAGEN_MODES = ("retired", "serve")
+
+
+@dataclass(frozen=True)
+class EmulatorConfig:
+    # --- auth (§1, §6, §7) ---
+    api_keys: tuple[str, ...] = ()  # accepted AI Studio keys; empty = any non-empty key
+    vertex_api_keys: tuple[str, ...] = ()  # accepted Vertex express keys; same rule
+    token_ttl_s: float = 3600.0
+    accept_unknown_tokens: bool = False  # accept any Bearer token the emulator did not issue
+    #: (client_email, public key PEM) pairs; a JWT grant from a listed account must verify.
+    service_account_keys: tuple[tuple[str, str], ...] = ()
+    require_known_service_accounts: bool = False  # reject grants from unregistered accounts
+    express_get_rejects_keys: bool = True  # F-fresque: GET …/publishers/google/models/M?key= → 401
+    expired_token_reason: str = "ACCESS_TOKEN_EXPIRED"  # §6 UNCONFIRMED
+    invalid_token_reason: str = "ACCESS_TOKEN_TYPE_UNSUPPORTED"  # UNCONFIRMED
+    project_number: str = "123456789012"
+
+    # --- validation (§0, §3.2, §4, §6, §11) ---
+    lite_ratios: int = 14  # §4.3 UNCONFIRMED: Vertex lists 14 ratios, AI Studio 10
+    aistudio_v1_rejects_modalities: bool = False  # §11: /v1/ rejected responseModalities (Feb 2026)
+    generic_invalid_argument: bool = False  # bad size/ratio → "Request contains an invalid argument."
+    aistudio_checks_thought_signatures: bool = True  # §0.4
+    aistudio_checks_input_mime: bool = True  # §3.2: declared PNG with JPEG bytes → 400
+
+    # --- images (§3.3, §4, §9) ---
+    seed: int = 0  # RNG for latency and fault sampling
+    metadata: str = "c2pa"  # "none" | "c2pa"
+    png_cabx: bool = False  # also put a caBX C2PA stub in PNGs (UNCONFIRMED, §9)
+    aistudio_jpeg_quality: int = 95
+    default_jpeg_quality: int = 75  # JPEG requested without compressionQuality (D-outputoptions)
+    png_compress_level: int = 1  # 1 = run-length deflate (fastest); 2–9 = zlib levels
+    render_cache_bytes: int = 600 * 1024 * 1024
+    narration: bool = True  # a short text part when responseModalities asks for TEXT
+    pro_draft_images: int = 2  # thought images with includeThoughts (D-imggen-zh)
+    flash_draft_images: int = 1  # 3.1 Flash / Lite: UNCONFIRMED
+    imagen: str = "retired"  # "retired" → 404; "serve" → §5 predictions[]
+
+    # --- wire details ---
+    sse_line_end: str = "\n"  # events are "data: {json}" + 2 × this; Google may use "\r\n"
+    pretty_json: bool = True  # Google's REST front-end pretty-prints non-streamed bodies
+
+    # --- latency (§8.3) ---
+    latency_profile: str = "instant"  # "instant" | "measured" | "article"
+    time_scale: float = 1.0  # multiplies every profile delay (not explicit /_emulator/latency)
+    bandwidth_bytes_per_s: float = 40e6  # body-transfer time of the profiles
+    article_vertex_timeout_rate: float = 0.055  # article profile: Vertex 504 probability
+    request_log_size: int = 200
+    worker_threads: int = 4  # parse/render/encode threads (see EmulatorState.workers)
+
+    def __post_init__(self) -> None:
+        _check_choice("latency_profile", self.latency_profile, LATENCY_PROFILES)
+        _check_choice("metadata", self.metadata, METADATA_MODES)
+        _check_choice("imagen", self.imagen, IMAGEN_MODES)
+        _check_choice("lite_ratios", self.lite_ratios, (10, 14))
+        if self.time_scale < 0:
+            raise ConfigError(f"time_scale must be ≥ 0, got {self.time_scale}.")
+        if self.token_ttl_s <= 0:
+            raise ConfigError(f"token_ttl_s must be > 0, got {self.token_ttl_s}.")
+        if self.worker_threads < 1:
+            raise ConfigError(f"worker_threads must be ≥ 1, got {self.worker_threads}.")
+        if not 1 <= self.png_compress_level <= 9:
+            raise ConfigError(f"png_compress_level must be 1–9, got {self.png_compress_level}.")
+        for name in ("api_keys", "vertex_api_keys", "service_account_keys"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> EmulatorConfig:
+        """Defaults, then PLAYGROUND_EMULATOR_{PROFILE,TIME_SCALE,SEED}, then `overrides`.
+
+        Overrides whose value is None are ignored, so a CLI can pass its optional flags straight in.
+        """
+        values: dict[str, Any] = {}
+        env = {
+            "latency_profile": ("PLAYGROUND_EMULATOR_PROFILE", str),
+            "time_scale": ("PLAYGROUND_EMULATOR_TIME_SCALE", float),
+            "seed": ("PLAYGROUND_EMULATOR_SEED", int),
+        }
+        for field_name, (var, parse) in env.items():
+            raw = os.environ.get(var, "").strip()
+            if raw:
+                try:
+                    values[field_name] = parse(raw)
+                except ValueError:
+                    raise ConfigError(f"{var}={raw!r} is not a valid {parse.__name__}.") from None
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ConfigError(f"Unknown emulator setting(s): {', '.join(unknown)}.")
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> EmulatorConfig:
+        return replace(self, **changes)
+
+
+def _check_choice(name: str, value: object, allowed: tuple[object, ...]) -> None:
+    if value not in allowed:
+        choices = ", ".join(str(a) for a in allowed)
+        raise ConfigError(f"{name} must be one of {choices}; got {value!r}.")

@@ -1,0 +1,108 @@
+"""The last N API requests, as tests of the clients need to see them — with secrets masked.
+
+Keys and tokens keep only their last four characters (`…abcd`); inline image data becomes
+`<N bytes>` so a 4K upload does not sit in memory twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from playground.emulator.routing import ApiTarget
+
+_SECRET_HEADERS = ("x-goog-api-key", "authorization", "cookie", "proxy-authorization")
+_BLOB_KEYS = ("inlineData", "inline_data")
+_B64_KEYS = ("bytesBase64Encoded", "bytes_base64_encoded")
+
+
+def mask(value: str) -> str:
+    """`…` plus the last four characters; nothing at all of very short values."""
+    return "…" + value[-4:] if len(value) > 8 else "…"
+
+
+def mask_header(name: str, value: str) -> str:
+    if name == "authorization" or name == "proxy-authorization":
+        scheme, _, credential = value.partition(" ")
+        return f"{scheme} {mask(credential)}" if credential else mask(value)
+    return mask(value)
+
+
+def summarize_body(body: bytes) -> Any:
+    """Parsed JSON with inline image data replaced by `<N bytes>`; raw text if not JSON."""
+    if not body:
+        return None
+    try:
+        return _strip_blobs(json.loads(body))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return f"<{len(body)} bytes, not JSON>"
+
+
+def _strip_blobs(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_strip_blobs(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _BLOB_KEYS and isinstance(value, dict) and isinstance(value.get("data"), str):
+            out[key] = {**value, "data": _byte_count(value["data"])}
+        elif key in _B64_KEYS and isinstance(value, str):
+            out[key] = _byte_count(value)
+        else:
+            out[key] = _strip_blobs(value)
+    return out
+
+
+def _byte_count(data: str) -> str:
+    try:
+        size = len(base64.b64decode(data.replace("-", "+").replace("_", "/")
+                                    + "=" * (-len(data) % 4)))
+    except (binascii.Error, ValueError):
+        return f"<{len(data)} base64 characters, undecodable>"
+    return f"<{size} bytes>"
+
+
+class RequestLog:
+    def __init__(self, size: int) -> None:
+        self._entries: deque[dict[str, Any]] = deque(maxlen=size)
+        self._lock = threading.Lock()
+        self.total = 0
+        self.by_platform: dict[str, int] = {}
+        self.by_route: dict[str, int] = {}
+
+    def record(self, method: str, path: str, query: dict[str, str], headers: dict[str, str],
+               body: bytes, target: ApiTarget) -> dict[str, Any]:
+        entry = {
+            "time": time.time(), "method": method, "path": path,
+            "query": {k: mask(v) if k == "key" else v for k, v in query.items()},
+            "headers": {k: mask_header(k, v) if k in _SECRET_HEADERS else v
+                        for k, v in headers.items()},
+            "body": summarize_body(body), "body_bytes": len(body),
+            "platform": target.platform, "route": target.route, "mode": target.mode,
+            "version": target.version, "model": target.model,
+            "status": None, "fault": None,
+        }
+        with self._lock:
+            self._entries.append(entry)
+            self.total += 1
+            self.by_platform[target.platform] = self.by_platform.get(target.platform, 0) + 1
+            self.by_route[target.route] = self.by_route.get(target.route, 0) + 1
+        return entry
+
+    def entries(self, limit: int | None = None) -> list[dict[str, Any]]:
+        with self._lock:
+            items = list(self._entries)
+        return items[-limit:] if limit else items
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.total = 0
+            self.by_platform.clear()
+            self.by_route.clear()

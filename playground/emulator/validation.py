@@ -1,0 +1,236 @@
+"""From a raw request to a `GenerationSpec`, raising Google's 4xx where Google would.
+
+Order follows the serving stack: JSON parse and unknown names (front-end) → model lookup (404)
+→ roles, parts and option values (model server). Texts are §6's; the bad size/ratio text is
+UNCONFIRMED (§11), so `generic_invalid_argument` switches to Google's generic wording.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from playground.catalog import MODELS, STANDARD_RATIOS, ModelInfo
+from playground.emulator import envelopes
+from playground.emulator.config import EmulatorConfig
+from playground.emulator.contents import Conversation, add_system_text, check_contents
+from playground.emulator.routing import ApiTarget
+from playground.emulator.schema import normalize
+
+MODALITIES = ("TEXT", "IMAGE", "AUDIO")
+THINKING_LEVELS = ("MINIMAL", "LOW", "MEDIUM", "HIGH")
+PERSON_GENERATION = ("ALLOW_ALL", "ALLOW_ADULT", "ALLOW_NONE")
+PROMINENT_PEOPLE = ("ALLOW_PROMINENT_PEOPLE", "BLOCK_PROMINENT_PEOPLE")
+OUTPUT_TYPES = ("image/png", "image/jpeg", "image/webp")
+
+
+@dataclass(frozen=True)
+class GenerationSpec:
+    model: ModelInfo
+    platform: str
+    prompt_text: str
+    text_chars: int
+    input_digests: tuple[str, ...]
+    input_image_parts: int
+    aspect_ratio: str
+    image_size: str
+    width: int
+    height: int
+    output_mime: str
+    quality: int | None
+    want_text: bool
+    want_image: bool
+    include_thoughts: bool
+    thinking_level: str | None
+    seed: int | None
+
+
+def parse_json(body: bytes) -> dict[str, Any]:
+    if not body.strip():
+        return {}
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise envelopes.invalid_json("Unexpected token.") from None
+    if not isinstance(data, dict):
+        raise envelopes.invalid_json("Expected an object at the top level.")
+    return data
+
+
+def resolve_model(target: ApiTarget, config: EmulatorConfig) -> ModelInfo:
+    """The catalogue entry, or each platform's 404 (§6); Imagen per `config.imagen`."""
+    info = MODELS.get(target.model)
+    if target.platform == "aistudio":
+        if info is None or "aistudio" not in info.platforms:
+            raise envelopes.aistudio_model_not_found(target.model, target.version, target.method)
+        if info.family == "imagen" and config.imagen == "retired":
+            raise envelopes.aistudio_model_retired(target.model)
+        serves = ("predict", "get") if info.family == "imagen" else (
+            "generateContent", "streamGenerateContent", "countTokens", "get")
+        if target.method not in serves:
+            raise envelopes.aistudio_model_not_found(target.model, target.version, target.method)
+        return info
+    location = target.location or "global"
+    if (info is None or "vertex" not in info.platforms or location not in info.vertex_locations
+            or (info.family == "imagen" and config.imagen == "retired")):
+        raise envelopes.vertex_model_not_found(config.project_number, location, target.model)
+    if info.family == "gemini" and target.method == "predict":
+        raise envelopes.gemini_via_predict()
+    if info.family == "imagen" and target.method not in ("predict", "get"):
+        raise envelopes.vertex_model_not_found(config.project_number, location, target.model)
+    return info
+
+
+def check_generate_schema(target: ApiTarget, raw: dict[str, Any],
+                          config: EmulatorConfig) -> dict[str, Any]:
+    body = normalize(raw, "GenerateContentRequest", target.platform)
+    gen = body.get("generationConfig") or {}
+    if (target.platform == "aistudio" and target.version == "v1"
+            and config.aistudio_v1_rejects_modalities):
+        rejected = [("generation_config", n) for n in ("responseModalities", "imageConfig")
+                    if n in gen]
+        if rejected:
+            raise envelopes.unknown_fields(rejected)
+    return body
+
+
+def validate_generate(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
+                      config: EmulatorConfig) -> GenerationSpec:
+    convo = _conversation(target, body, info, config)
+    gen = body.get("generationConfig") or {}
+    modalities = _modalities(gen.get("responseModalities"))
+    thinking = gen.get("thinkingConfig") or {}
+    level = _enum(thinking.get("thinkingLevel"), THINKING_LEVELS,
+                  "generation_config.thinking_config.thinking_level")
+    image = gen.get("imageConfig") or {}
+    ratio, size = _ratio_and_size(image, info, convo, config)
+    mime, quality = _output_format(target.platform, image, info, config)
+    width, height = info.dimensions[(ratio, size)]
+    return GenerationSpec(
+        model=info, platform=target.platform, prompt_text=convo.prompt_text,
+        text_chars=convo.text_chars, input_digests=tuple(i.digest for i in convo.images),
+        input_image_parts=convo.image_parts, aspect_ratio=ratio, image_size=size,
+        width=width, height=height, output_mime=mime, quality=quality,
+        want_text="TEXT" in modalities, want_image=not modalities or "IMAGE" in modalities,
+        include_thoughts=bool(thinking.get("includeThoughts")),
+        thinking_level=level.lower() if level else None, seed=_int_or_none(gen.get("seed")),
+    )
+
+
+def validate_count(target: ApiTarget, raw: dict[str, Any], info: ModelInfo,
+                   config: EmulatorConfig) -> Conversation:
+    body = normalize(raw, "CountTokensRequest", target.platform)
+    inner = body.get("generateContentRequest")
+    if inner is not None:
+        body = inner
+    return _conversation(target, body, info, config, counting=True)
+
+
+def _conversation(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
+                  config: EmulatorConfig, *, counting: bool = False) -> Conversation:
+    """Roles and parts; countTokens does not check signatures (nothing is generated)."""
+    needs_signatures = (target.platform == "aistudio" and info.id.startswith("gemini-3")
+                        and config.aistudio_checks_thought_signatures and not counting)
+    convo = check_contents(body.get("contents") or [], platform=target.platform,
+                           needs_signatures=needs_signatures,
+                           checks_mime=config.aistudio_checks_input_mime)
+    add_system_text(body.get("systemInstruction"), convo)
+    return convo
+
+
+def _modalities(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        value = [value]
+    out = []
+    for i, item in enumerate(value):
+        name = _enum(item, MODALITIES, f"generation_config.response_modalities[{i}]")
+        if name == "AUDIO":
+            raise envelopes.invalid_argument(
+                "Model does not support the requested response modalities: audio")
+        out.append(str(name))
+    return tuple(out)
+
+
+def _enum(value: Any, allowed: tuple[str, ...], path: str) -> str | None:
+    """Enum names, case-insensitive (`"Text"`, `"IMAGE"` and `"image"` all work, §3.2)."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.upper() in allowed:
+        return value.upper()
+    raise envelopes.bad_value(path, "TYPE_ENUM", value)
+
+
+def _ratio_and_size(image: dict[str, Any], info: ModelInfo, convo: Conversation,
+                    config: EmulatorConfig) -> tuple[str, str]:
+    ratios = info.ratios
+    if info.id == "gemini-3.1-flash-lite-image" and config.lite_ratios == 10:
+        ratios = STANDARD_RATIOS
+    ratio = image.get("aspectRatio") or _default_ratio(convo, ratios, info.default_ratio)
+    size = image.get("imageSize") or info.default_size
+    if ratio not in ratios:
+        raise _unsupported(config, "aspect ratio", ratio, info.id, ratios,
+                           "generation_config.image_config.aspect_ratio")
+    if size not in info.sizes:
+        raise _unsupported(config, "image size", size, info.id, info.sizes,
+                           "generation_config.image_config.image_size")
+    return str(ratio), str(size)
+
+
+def _default_ratio(convo: Conversation, ratios: tuple[str, ...], default: str) -> str:
+    """With an input image, the ratio nearest to its shape; else 1:1 (§4.4)."""
+    dims = next((img.dims for img in convo.images if img.dims), None)
+    if dims is None:
+        return default
+
+    def distance(ratio: str) -> float:
+        w, h = (int(n) for n in ratio.split(":"))
+        return abs(math.log(dims[0] / dims[1]) - math.log(w / h))
+
+    return min(ratios, key=distance)
+
+
+def _unsupported(config: EmulatorConfig, what: str, value: Any, model: str,
+                 allowed: tuple[str, ...], path: str) -> envelopes.WireError:
+    if config.generic_invalid_argument:
+        return envelopes.WireError(400, "INVALID_ARGUMENT", envelopes.GENERIC_INVALID)
+    text = (f"Unsupported {what} {json.dumps(value)} for models/{model}. "
+            f"Supported values: {', '.join(allowed)}.")
+    return envelopes.invalid_argument(text, [(path, text)])
+
+
+def _output_format(platform: str, image: dict[str, Any], info: ModelInfo,
+                   config: EmulatorConfig) -> tuple[str, int | None]:
+    """§9: AI Studio answers in the model's default format; Vertex honours imageOutputOptions."""
+    if platform == "aistudio":
+        mime = info.default_mime["aistudio"]
+        return mime, config.aistudio_jpeg_quality if mime == "image/jpeg" else None
+    _enum(image.get("personGeneration"), PERSON_GENERATION,
+          "generation_config.image_config.person_generation")
+    _enum(image.get("prominentPeople"), PROMINENT_PEOPLE,
+          "generation_config.image_config.prominent_people")
+    options = image.get("imageOutputOptions") or {}
+    mime = options.get("mimeType") or info.default_mime["vertex"]
+    if mime not in OUTPUT_TYPES:
+        raise envelopes.invalid_argument(
+            f"Unsupported output image MIME type: {mime}. Supported: {', '.join(OUTPUT_TYPES)}.")
+    quality = options.get("compressionQuality")
+    if quality is not None and (isinstance(quality, bool) or not isinstance(quality, int)
+                                or not 0 <= quality <= 100):
+        raise envelopes.invalid_argument(
+            f"compression_quality must be an integer between 0 and 100, got {quality!r}.",
+            [("generation_config.image_config.image_output_options.compression_quality",
+              "must be between 0 and 100")])
+    if mime == "image/png":
+        return mime, None
+    return mime, config.default_jpeg_quality if quality is None else int(quality)
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        raise envelopes.bad_value("generation_config.seed", "TYPE_INT32", value) from None

@@ -1,0 +1,244 @@
+"""Scripted faults: each kind observed on the wire, FIFO and matching rules (§6, §10.10)."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from playground.emulator.faults import FAULT_KINDS
+from playground.imaging import sniff_format
+from tests.emulator.helpers import (
+    FLASH,
+    KEY,
+    PRO,
+    aistudio_path,
+    body,
+    final_image,
+    parse_sse,
+    vertex_path,
+)
+
+AI = {"x-goog-api-key": KEY}
+
+
+@pytest.fixture
+def send(emu, http, bearer):
+    def post(platform: str = "aistudio", method: str = "generateContent", query: str = "",
+             model: str = PRO, request: dict | None = None) -> httpx.Response:
+        if platform == "aistudio":
+            return http.post(aistudio_path(model, method) + query, json=request or body(),
+                             headers=AI)
+        return http.post(vertex_path(model, method) + query, json=request or body(),
+                         headers=bearer)
+    return post
+
+
+def _error(response: httpx.Response) -> dict:
+    payload = response.json()
+    return (payload[0] if isinstance(payload, list) else payload)["error"]
+
+
+def test_429_aistudio_quota_envelope(emu, send) -> None:
+    emu.control.script("429", platform="aistudio", retry_delay_s=7)
+    response = send("aistudio")
+    assert response.status_code == 429
+    error = _error(response)
+    assert error["status"] == "RESOURCE_EXHAUSTED"
+    assert error["message"].startswith("You exceeded your current quota, please check your plan")
+    assert error["message"].endswith("Please retry in 7s.")
+    quota, help_, retry = error["details"]
+    assert quota["@type"].endswith("QuotaFailure")
+    assert quota["violations"][0]["quotaDimensions"] == {"location": "global", "model": PRO}
+    assert help_["@type"].endswith("Help") and help_["links"][0]["url"].startswith("https://ai.google.dev")
+    assert retry == {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "7s"}
+
+
+def test_429_zero_quota_wording(emu, send) -> None:
+    emu.control.script("429", zero_quota=True)
+    error = _error(send("aistudio"))
+    assert "generate_content_free_tier_requests, limit: 0, model: " in error["message"]
+    assert error["details"][0]["violations"][0]["quotaId"].endswith("-FreeTier")
+    assert error["details"][2]["retryDelay"] == "53s"
+
+
+def test_429_vertex_dsq_has_no_details(emu, send) -> None:
+    emu.control.script("429", platform="vertex")
+    response = send("vertex")
+    assert response.status_code == 429
+    assert _error(response) == {
+        "code": 429, "status": "RESOURCE_EXHAUSTED",
+        "message": "Resource exhausted. Please try again later. Please refer to "
+                   "https://cloud.google.com/vertex-ai/generative-ai/docs/error-code-429 for "
+                   "more details."}
+
+
+@pytest.mark.parametrize(("wording", "text"), [
+    ("overloaded", "The model is overloaded. Please try again later."),
+    ("high_demand", "This model is currently experiencing high demand. Spikes in demand are "
+                    "usually temporary. Please try again later."),
+])
+def test_503_wordings(emu, send, wording, text) -> None:
+    emu.control.script("503", wording=wording)
+    response = send("aistudio")
+    assert response.status_code == 503
+    assert _error(response) == {"code": 503, "status": "UNAVAILABLE", "message": text}
+
+
+@pytest.mark.parametrize(("platform", "text"), [
+    ("aistudio", "An internal error has occurred. Please retry or report in "
+                 "https://developers.generativeai.google/guide/troubleshooting"),
+    ("vertex", "Internal error encountered."),
+])
+def test_500_per_platform(emu, send, platform, text) -> None:
+    emu.control.script("500")
+    response = send(platform)
+    assert response.status_code == 500 and _error(response)["message"] == text
+
+
+def test_504_deadline(emu, send) -> None:
+    emu.control.script("504")
+    response = send("vertex")
+    assert response.status_code == 504
+    assert _error(response) == {"code": 504, "status": "DEADLINE_EXCEEDED",
+                                "message": "Deadline expired before operation could complete."}
+
+
+def test_502_html(emu, send) -> None:
+    emu.control.script("502_html")
+    response = send("aistudio")
+    assert response.status_code == 502
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<b>502.</b>" in response.text
+    with pytest.raises(json.JSONDecodeError):
+        response.json()
+
+
+def test_service_disabled_and_iam_denied(emu, send) -> None:
+    emu.control.script("service_disabled", platform="vertex")
+    emu.control.script("iam_denied", platform="vertex")
+    disabled = send("vertex")
+    assert disabled.status_code == 403
+    assert _error(disabled)["details"][0]["reason"] == "SERVICE_DISABLED"
+    assert "Vertex AI API has not been used in project 123456789012" in _error(disabled)["message"]
+    denied = send("vertex")
+    assert denied.status_code == 403
+    assert _error(denied)["message"].startswith("Permission 'aiplatform.endpoints.predict' denied")
+
+
+def test_truncated_body(emu, send) -> None:
+    emu.control.script("truncated")
+    response = send("aistudio")
+    assert response.status_code == 200
+    assert int(response.headers["content-length"]) == len(response.content)
+    with pytest.raises(json.JSONDecodeError):
+        response.json()
+
+
+@pytest.mark.parametrize(("method", "query"), [("generateContent", ""),
+                                               ("streamGenerateContent", "?alt=sse")])
+def test_drop_leaves_an_incomplete_body(emu, send, method, query) -> None:
+    emu.control.script("drop")
+    with pytest.raises(httpx.RemoteProtocolError):
+        send("aistudio", method, query)
+    assert send("aistudio").status_code == 200  # the server is fine afterwards
+
+
+@pytest.mark.parametrize(("fault", "reason"), [("image_safety", "IMAGE_SAFETY"),
+                                               ("image_prohibited_content",
+                                                "IMAGE_PROHIBITED_CONTENT"),
+                                               ("no_image", "NO_IMAGE")])
+@pytest.mark.parametrize("platform", ["aistudio", "vertex"])
+def test_blocked_candidates(emu, send, fault, reason, platform) -> None:
+    emu.control.script(fault)
+    payload = send(platform).json()
+    candidate = payload["candidates"][0]
+    assert candidate["finishReason"] == reason
+    assert "parts" not in candidate["content"]
+    if reason == "IMAGE_SAFETY":
+        assert candidate["finishMessage"].startswith("Unable to show the generated image.")
+        assert "You will not be charged for blocked images." in candidate["finishMessage"]
+    if reason == "IMAGE_PROHIBITED_CONTENT":
+        assert "Support code: 42876398" in candidate["finishMessage"]
+    usage = payload["usageMetadata"]
+    assert usage.get("candidatesTokenCount", 0) == 0
+    assert usage["totalTokenCount"] == usage["promptTokenCount"] + usage["thoughtsTokenCount"]
+
+
+def test_prompt_blocked(emu, send) -> None:
+    emu.control.script("prompt_blocked", platform="aistudio")
+    emu.control.script("prompt_blocked", platform="aistudio", reason="PROHIBITED_CONTENT",
+                       message="Blocked.")
+    first = send("aistudio").json()
+    assert "candidates" not in first
+    assert first["promptFeedback"] == {"blockReason": "OTHER"}
+    assert first["usageMetadata"]["candidatesTokenCount"] == 0
+    assert first["usageMetadata"]["totalTokenCount"] == first["usageMetadata"]["promptTokenCount"]
+    second = send("aistudio").json()
+    assert second["promptFeedback"] == {"blockReason": "PROHIBITED_CONTENT",
+                                        "blockReasonMessage": "Blocked."}
+
+
+@pytest.mark.parametrize("platform", ["aistudio", "vertex"])
+def test_mislabelled_mime(emu, send, platform) -> None:
+    emu.control.script("mislabelled_mime")
+    declared, data = final_image(send(platform).json())
+    assert declared == "image/png" and sniff_format(data) == "image/jpeg"
+
+
+def test_stream_error_after_the_stream_opened(emu, send) -> None:
+    request = body(thinkingConfig={"includeThoughts": True})
+    emu.control.script("stream_error", route="streamGenerateContent")
+    response = send("aistudio", "streamGenerateContent", "?alt=sse", request=request)
+    assert response.status_code == 200
+    head, _, tail = response.text.rpartition("\n\n")
+    assert parse_sse(head + "\n\n")[0]["candidates"][0]["content"]["parts"][0]["thought"]
+    assert json.loads(tail)["error"]["status"] == "UNAVAILABLE"
+    emu.control.script("stream_error", code=500)
+    array = json.loads(send("vertex", "streamGenerateContent", request=request).text)
+    assert array[-1] == {"error": {"code": 500, "message": "Internal error encountered.",
+                                   "status": "INTERNAL"}}
+
+
+def test_errors_on_the_json_array_stream_are_wrapped_in_a_list(emu, send) -> None:
+    emu.control.script("503")
+    response = send("aistudio", "streamGenerateContent")
+    assert response.status_code == 503
+    assert isinstance(response.json(), list) and len(response.json()) == 1
+    emu.control.script("503")
+    sse = send("aistudio", "streamGenerateContent", "?alt=sse")
+    assert sse.json()["error"]["code"] == 503
+
+
+def test_fifo_count_and_matching(emu, send) -> None:
+    emu.control.script("503", platform="vertex", count=2)
+    emu.control.script("500", route="countTokens")
+    emu.control.script("429", platform="*", count=1)
+    assert [f["fault"] for f in emu.control.pending_faults()] == ["503", "500", "429"]
+    assert send("aistudio").status_code == 429  # first matching script for aistudio
+    assert send("aistudio").status_code == 200
+    assert send("aistudio", "countTokens").status_code == 500
+    assert send("vertex").status_code == 503
+    assert send("vertex", "countTokens").status_code == 503  # FIFO: the earlier script wins
+    assert send("vertex").status_code == 200
+    assert emu.control.pending_faults() == []
+    statuses = [(r["platform"], r["route"], r["status"], r["fault"]) for r in emu.control.requests()]
+    assert statuses[-1] == ("vertex", "generateContent", 200, None)
+    assert emu.control.state()["counts"]["faults_fired"] == 4
+
+
+def test_faults_fire_on_matching_route_only(emu, send, http) -> None:
+    emu.control.script("500", route="get")
+    assert send("aistudio").status_code == 200
+    assert http.get(f"/v1beta/models/{FLASH}", headers=AI).status_code == 500
+
+
+def test_every_fault_kind_is_scriptable(emu) -> None:
+    for fault in FAULT_KINDS:
+        emu.control.script(fault, platform="vertex", route="countTokens")
+    assert len(emu.control.pending_faults()) == len(FAULT_KINDS)
+    with pytest.raises(ValueError, match="Unknown fault"):
+        emu.control.script("418")
+    with pytest.raises(ValueError, match="count"):
+        emu.control.script("429", count=0)
