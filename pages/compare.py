@@ -30,3 +30,4 @@ with error_boundary(runtime):
         view.show_breakdowns(a, b)
     st.subheader("Review notes", anchor=False)
     view.review_notes(store, a, b)
+    view.export_pair(runtime, a, b)

@@ -9,7 +9,7 @@ from playground.ui import lab_view
 from playground.ui.chrome import error_boundary
 from playground.ui.runtime import get_runtime
 from playground.ui.tasks_view import wait_for_task
-from playground.ui.urlstate import seed_from_url, write_to_url
+from playground.ui.urlstate import seed_from_url, to_url, write_to_url
 
 runtime = get_runtime()
 store = runtime.store
@@ -25,7 +25,8 @@ with error_boundary(runtime):
         st.stop()
     by_id = {c.image_id: c for c in choices}
     seed_from_url("lab_img", "img", list(by_id), default_image(store) or choices[0].image_id, int)
-    st.selectbox("Image", list(by_id), key="lab_img", format_func=lambda i: by_id[i].label)
+    st.selectbox("Image", list(by_id), key="lab_img", format_func=lambda i: by_id[i].label,
+                 on_change=to_url("lab_img", "img"))
     write_to_url("lab_img", "img")
     chosen = by_id[st.session_state["lab_img"]]
     sha, path = chosen.facts.sha256, chosen.facts.path or ""

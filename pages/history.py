@@ -4,6 +4,7 @@ import streamlit as st
 
 from playground import catalog
 from playground.capabilities import platform_label
+from playground.export import pack_bytes, pack_filename, pack_secrets
 from playground.ui.chrome import error_boundary
 from playground.ui.controls import request_query_params
 from playground.ui.history_view import PAGE_SIZE, grid
@@ -34,6 +35,13 @@ with error_boundary(runtime):
             if st.button("Open these settings in Generate", key="hist-reopen", type="primary"):
                 st.switch_page("pages/generate.py",
                                query_params=request_query_params(result.request, platforms))
+            ids = [r.id for r in group if r.id is not None]
+            st.download_button(
+                f"Export review pack ({len(ids)} generation{'s' if len(ids) > 1 else ''})",
+                data=lambda: pack_bytes(store, generation_ids=ids,
+                                        secrets=pack_secrets(runtime.settings)),
+                file_name=pack_filename(), mime="application/zip", on_click="ignore",
+                icon=":material/folder_zip:", key="hist-export-one")
             if st.button("Delete this generation", key="hist-delete"):
                 st.session_state["hist_confirm"] = result.id
             if st.session_state.get("hist_confirm") == result.id:
@@ -64,6 +72,14 @@ with error_boundary(runtime):
         rows = store.list(**filters, limit=PAGE_SIZE, offset=(int(page) - 1) * PAGE_SIZE)
         if not rows:
             st.info("Nothing here yet. Generate an image and it will appear here, success or failure.")
+        if rows:
+            page_ids = [r.id for r in rows if r.id is not None]
+            st.download_button(
+                f"Export review pack of the {len(page_ids)} generations shown",
+                data=lambda: pack_bytes(store, generation_ids=page_ids,
+                                        secrets=pack_secrets(runtime.settings)),
+                file_name=pack_filename(), mime="application/zip", on_click="ignore",
+                icon=":material/folder_zip:", key="hist-export-page")
         clicked = grid(runtime, rows)
         if clicked is not None:
             st.query_params["id"] = str(clicked)

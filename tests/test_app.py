@@ -170,3 +170,13 @@ def test_compression_lab_recommends_a_jpeg_quality(demo: Any) -> None:
     assert any("Suggested JPEG quality" in s.value for s in at.success)
     assert any("smallest file with SSIM" in m.value for m in at.markdown)
     assert at.query_params["img"]
+
+
+def test_blocked_result_shows_its_reason_not_an_empty_frame(demo: Any) -> None:
+    demo.emulator.control.script("image_safety", platform="vertex", count=1)
+    at = page(prompt="a fox", backend="Both")
+    at.button(key="generate").click().run()
+    assert not at.exception
+    assert len(at.image) == 1  # AI Studio's image only: no empty frame for Vertex
+    warnings = " ".join(w.value for w in at.warning)
+    assert "IMAGE_SAFETY" in warnings and "Rephrase" in warnings

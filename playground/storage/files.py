@@ -76,6 +76,18 @@ class ImageFiles:
         os.replace(tmp, cached)
         return small
 
+    def preview_of_preview(self, sha256: str, from_side: int, max_side: int) -> bytes:
+        """A smaller JPEG made from an already cached preview (cheap: no 4K decode)."""
+        cached = self.root / "previews" / f"{sha256}-{max_side}.jpg"
+        if cached.is_file():
+            return cached.read_bytes()
+        small = make_preview((self.root / "previews" / f"{sha256}-{from_side}.jpg").read_bytes(),
+                             max_side=max_side, quality=92)
+        tmp = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_bytes(small)
+        os.replace(tmp, cached)
+        return small
+
     def thumbnail(self, rel: str, sha256: str) -> bytes:
         """A small cached JPEG for grids; never the 4K original (issue 4 §3)."""
         return self.preview(rel, sha256, THUMB_MAX_SIDE)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from playground.capabilities import platform_label
 from playground.errors import PlaygroundError
+from playground.imaging import ImageDataError
 from playground.redaction import redact_text
 from playground.ui.runtime import Runtime
 
@@ -52,6 +53,8 @@ def error_boundary(runtime: Runtime | None = None) -> Iterator[None]:
         yield
     except PlaygroundError as exc:
         st.error(f"**{exc}**\n\n{exc.hint}", icon=":material/error:")
+    except ImageDataError as exc:  # unreadable, missing or oversized image files
+        st.error(str(exc), icon=":material/broken_image:")
     except Exception as exc:
         secrets = runtime.settings.secrets() if runtime else []
         log.exception("page error: %s", redact_text(str(exc), secrets))

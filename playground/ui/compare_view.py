@@ -10,15 +10,17 @@ import streamlit as st
 from playground.analysis import crops
 from playground.analysis.explain import explain_size_difference
 from playground.capabilities import platform_label
+from playground.export import pack_bytes, pack_filename, pack_secrets
 from playground.imaging import format_name
 from playground.report import human_bytes
 from playground.review import ImageChoice
 from playground.storage.history import HistoryStore
 from playground.storage.reviews import REVIEW_TAGS, Review, review_by, reviews_for, save_review
 from playground.ui import analysis_cache as cache
+from playground.ui.runtime import Runtime
 from playground.ui.slider import image_slider
 from playground.ui.tasks_view import wait_for_task
-from playground.ui.urlstate import seed_from_url, write_to_url
+from playground.ui.urlstate import seed_from_url, to_url, write_to_url
 
 VIEWS = {"slider": "Slider", "side": "Side by side", "peeper": "Pixel peeper",
          "heatmap": "Difference heatmap", "blink": "Blink"}
@@ -31,7 +33,8 @@ def pick_pair(choices: list[ImageChoice], default: tuple[int, int] | None) -> tu
     left, right = st.columns(2)
     for col, key, param, value in ((left, "cmp_a", "a", fallback[0]), (right, "cmp_b", "b", fallback[1])):
         seed_from_url(key, param, ids, value if value in by_id else ids[0], parse=int)
-        col.selectbox(f"Image {param.upper()}", ids, key=key, format_func=lambda i: by_id[i].label)
+        col.selectbox(f"Image {param.upper()}", ids, key=key, format_func=lambda i: by_id[i].label,
+                      on_change=to_url(key, param))
         write_to_url(key, param)
     return by_id[st.session_state["cmp_a"]], by_id[st.session_state["cmp_b"]]
 
@@ -39,7 +42,7 @@ def pick_pair(choices: list[ImageChoice], default: tuple[int, int] | None) -> tu
 def pick_view() -> str:
     seed_from_url("cmp_view", "view", list(VIEWS), "slider")
     st.segmented_control("View", list(VIEWS), format_func=VIEWS.__getitem__, key="cmp_view",
-                         required=True)
+                         required=True, on_change=to_url("cmp_view", "view"))
     write_to_url("cmp_view", "view")
     return str(st.session_state["cmp_view"])
 
@@ -78,13 +81,14 @@ def pixel_peeper(a: ImageChoice, b: ImageChoice) -> None:
     zoom_col, region_col, x_col, y_col = st.columns([1, 1, 2, 2])
     seed_from_url("cmp_zoom", "zoom", [1, 2], 1, parse=int)
     zoom = zoom_col.radio("Zoom", [1, 2], key="cmp_zoom", format_func=lambda z: f"{z * 100}%",
-                          horizontal=True)
+                          horizontal=True, on_change=to_url("cmp_zoom", "zoom"))
     write_to_url("cmp_zoom", "zoom")
     metrics = cache.pair_metrics(fa.sha256, fa.path or "", fb.sha256, fb.path or "")
     presets = crops.region_presets(*img_a.size, zoom=zoom, grid=metrics.grid)
     names = [*presets, "custom"]
     seed_from_url("cmp_region", "region", names, "busiest" if "busiest" in presets else "centre")
-    region_name = region_col.selectbox("Region", names, key="cmp_region")
+    region_name = region_col.selectbox("Region", names, key="cmp_region",
+                                       on_change=to_url("cmp_region", "region"))
     write_to_url("cmp_region", "region")
     base = presets.get(region_name) or presets["centre"]
     side = base.w
@@ -93,8 +97,10 @@ def pixel_peeper(a: ImageChoice, b: ImageChoice) -> None:
     seed_from_url("cmp_y", "y", range(max_y + 1), base.y, parse=int)
     if region_name != "custom":
         st.session_state["cmp_x"], st.session_state["cmp_y"] = base.x, base.y
-    x = x_col.slider("Left (px in A)", 0, max(max_x, 1), key="cmp_x", disabled=region_name != "custom")
-    y = y_col.slider("Top (px in A)", 0, max(max_y, 1), key="cmp_y", disabled=region_name != "custom")
+    x = x_col.slider("Left (px in A)", 0, max(max_x, 1), key="cmp_x",
+                     disabled=region_name != "custom", on_change=to_url("cmp_x", "x"))
+    y = y_col.slider("Top (px in A)", 0, max(max_y, 1), key="cmp_y",
+                     disabled=region_name != "custom", on_change=to_url("cmp_y", "y"))
     write_to_url("cmp_x", "x")
     write_to_url("cmp_y", "y")
     view = crops.peeper_view(img_a, img_b, crops.Region(x, y, side, base.h), zoom=zoom)
@@ -209,3 +215,12 @@ def review_notes(store: HistoryStore, a: ImageChoice, b: ImageChoice) -> None:
                 stars = "★" * (note.rating or 0) + "☆" * (5 - (note.rating or 0))
                 st.caption(f"{note.reviewer or 'anonymous'}: {stars} {', '.join(note.tags)} "
                            f"— {note.comment}")
+
+
+def export_pair(runtime: Runtime, a: ImageChoice, b: ImageChoice) -> None:
+    st.download_button(
+        "Export review pack (zip: originals, manifest, metrics, offline index.html)",
+        data=lambda: pack_bytes(runtime.store, image_ids=[a.image_id, b.image_id],
+                                secrets=pack_secrets(runtime.settings)),
+        file_name=pack_filename(), mime="application/zip", on_click="ignore",
+        icon=":material/folder_zip:", key="cmp-export")

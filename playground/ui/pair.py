@@ -6,17 +6,22 @@ import streamlit as st
 
 from playground.analysis.explain import explain_size_difference
 from playground.capabilities import platform_label
-from playground.imaging import format_name
-from playground.models import GenerationResult
+from playground.imaging import PREVIEW_MAX_SIDE, format_name
+from playground.models import GenerationResult, ImageFacts
 from playground.report import human_bytes
 from playground.ui.runtime import Runtime
-from playground.ui.slider import image_slider
+from playground.ui.slider import SLIDER_MAX_SIDE, image_slider
 
 
 def slider_label(result: GenerationResult) -> str:
     img = result.image
     assert img is not None
     return f"{platform_label(result.backend)} · {format_name(img.sniffed_mime)} · {human_bytes(img.size_bytes)}"
+
+
+def _slider_preview(runtime: Runtime, img: ImageFacts) -> bytes:
+    runtime.store.preview(img)  # makes sure the display preview exists (cached on disk)
+    return runtime.store.files.preview_of_preview(img.sha256, PREVIEW_MAX_SIDE, SLIDER_MAX_SIDE)
 
 
 def pair_view(runtime: Runtime, results: list[GenerationResult]) -> None:
@@ -27,10 +32,13 @@ def pair_view(runtime: Runtime, results: list[GenerationResult]) -> None:
     img_a, img_b = a.image, b.image
     assert img_a is not None and img_b is not None
     st.markdown(f"**Why the sizes differ** (A = {platform_label(a.backend)}, "
-                f"B = {platform_label(b.backend)})")
-    st.markdown(" ".join(explain_size_difference(img_a, img_b)))
+                f"B = {platform_label(b.backend)}): "
+                + " ".join(explain_size_difference(img_a, img_b)[:3]))
+    st.page_link("pages/compare.py", label="Open this pair in Compare (pixel-peeper, SSIM, "
+                 "like-for-like sizes)", icon=":material/compare:",
+                 query_params={"a": str(img_a.id), "b": str(img_b.id)})
     try:
-        previews = runtime.store.preview(img_a), runtime.store.preview(img_b)
+        previews = tuple(_slider_preview(runtime, img) for img in (img_a, img_b))
     except (OSError, ValueError) as exc:
         st.warning(f"The comparison slider needs both images: {exc}")
         return

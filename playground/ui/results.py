@@ -7,12 +7,13 @@ from pathlib import Path
 import streamlit as st
 
 from playground.capabilities import platform_label
-from playground.imaging import format_name
+from playground.imaging import PREVIEW_MAX_SIDE, format_name
 from playground.jobs import GenerationJob, describe_progress
 from playground.models import GenerationResult, ImageFacts
 from playground.report import human_bytes, stats_rows
 from playground.storage.history import HistoryStore
 from playground.ui.runtime import Runtime
+from playground.ui.slider import SLIDER_MAX_SIDE
 
 
 def show_live_progress(job: GenerationJob, poll_s: float = 0.1) -> None:
@@ -96,7 +97,8 @@ def warm_previews(store: HistoryStore):  # type: ignore[no-untyped-def]
     def warm(result: GenerationResult) -> None:
         for img in result.final_images:
             try:
-                store.preview(img)
+                store.preview(img)  # the column preview, then the slider's smaller copy of it
+                store.files.preview_of_preview(img.sha256, PREVIEW_MAX_SIDE, SLIDER_MAX_SIDE)
             except (OSError, ValueError):
                 pass  # shown as a warning when the page renders
 

@@ -50,7 +50,8 @@ def _small(data: bytes) -> Image.Image:
     img = Image.open(io.BytesIO(data))
     img.load()
     img = img.convert("RGB")
-    img.thumbnail((SLIDER_MAX_SIDE, SLIDER_MAX_SIDE), Image.Resampling.LANCZOS)
+    if max(img.size) > SLIDER_MAX_SIDE:
+        img.thumbnail((SLIDER_MAX_SIDE, SLIDER_MAX_SIDE), Image.Resampling.LANCZOS)
     return img
 
 

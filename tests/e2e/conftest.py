@@ -189,3 +189,6 @@ def wait_for_app(page: Any) -> None:
     page.wait_for_timeout(200)
     page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
         state="attached", timeout=120_000)
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=60_000)

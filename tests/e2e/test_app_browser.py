@@ -100,3 +100,22 @@ def test_page_screenshots(page: Any, app: AppServer, path: str) -> None:
     expect(page.get_by_test_id("stMain")).to_be_visible()
     expect(page.get_by_text("Traceback")).to_have_count(0)
     full_screenshot(page, ARTIFACTS / f"page-{path or 'generate'}.png")
+
+
+def test_live_progress_while_waiting(page: Any, app: AppServer) -> None:
+    open_page(page, app)
+    app.control("latency", {"ttfb_s": 2.5, "body_s": 0.0})
+    try:
+        page.get_by_label("Prompt").fill("a slow fox")
+        page.get_by_label("Prompt").press("Control+Enter")
+        wait_for_app(page)
+        page.get_by_role("button", name="Generate", exact=True).click()
+        progress = page.get_by_test_id("stMain").get_by_text(
+            re.compile(r"Vertex AI: waiting for the image · attempt 1 · \d+\.\d s"))
+        expect(progress).to_be_visible(timeout=10_000)
+        expect(page.get_by_text("Vertex AI · demo (emulator)")).to_be_visible(timeout=30_000)
+        expect(progress).to_have_count(0)
+    finally:
+        import httpx
+
+        httpx.delete(f"{app.emulator_url}/_emulator/latency")

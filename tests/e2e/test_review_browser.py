@@ -84,3 +84,25 @@ def test_lab_chart_renders(page: Any, app: AppServer, pair: tuple[int, int]) -> 
     expect(chart.locator("canvas, svg").first).to_be_visible()
     expect(main.get_by_role("button", name=re.compile(r"^Download "))).to_be_visible()
     full_screenshot(page, ARTIFACTS / "compression-lab.png")
+
+
+def test_export_review_pack_from_compare(page: Any, app: AppServer, pair: tuple[int, int],
+                                         tmp_path: Any) -> None:
+    import json
+    import zipfile
+
+    open_page(page, app, "compare", f"a={pair[0]}&b={pair[1]}&view=side")
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name=re.compile(r"^Export review pack")).click()
+    path = tmp_path / "pack.zip"
+    download.value.save_as(path)
+    with zipfile.ZipFile(path) as pack:
+        names = pack.namelist()
+        manifest = json.loads(pack.read("manifest.json"))
+    assert "index.html" in names and "manifest.csv" in names
+    assert sum(n.startswith("images/") for n in names) == 2
+    with sqlite3.connect(app.data_dir / "history.sqlite3") as conn:
+        expected = {sha for (sha,) in conn.execute(
+            "SELECT sha256 FROM images WHERE id IN (?, ?)", pair)}
+    assert [row["sha256"] for row in manifest["images"]] and len(manifest["images"]) == 2
+    assert {row["sha256"] for row in manifest["images"]} == expected

@@ -1,0 +1,12 @@
+"""Review packs: a zip of originals, manifest, pair metrics and an offline index.html (issue 5 §3).
+
+The Compare and History pages call `pack_bytes` (or `build_review_pack` with a stream); the CLI
+is `python -m playground export`. See docs/export.md.
+"""
+
+from playground.export.pack import PackSummary, build_review_pack, pack_bytes, pack_filename
+from playground.export.scrub import pack_secrets
+from playground.export.selection import ExportSelectionError
+
+__all__ = ["ExportSelectionError", "PackSummary", "build_review_pack", "pack_bytes",
+           "pack_filename", "pack_secrets"]

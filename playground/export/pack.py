@@ -1,0 +1,276 @@
+"""Build a review pack: a zip of the original images, manifest.json/.csv, metrics.json and a
+self-contained index.html (issue 5 §3; layout and decisions in docs/export.md).
+
+Images are read one pair at a time and stored in the zip uncompressed (they are PNG/JPEG
+already), so memory stays at about two originals whatever the selection. A file deleted from
+the history folder does not stop the export: it is listed as missing and the summary says so.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import secrets as random_tokens
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from playground.capabilities import platform_label
+from playground.export import comparison, html, manifest
+from playground.export.scrub import scrub_text
+from playground.export.selection import PackImage, PackPair, Selection, select
+from playground.imaging import ImageDataError, make_preview
+from playground.report import human_bytes
+from playground.storage.history import HistoryStore
+from playground.storage.reviews import reviews_for
+
+PREVIEW_MAX_SIDE = 800  # px; an 800 px JPEG is ~60–200 kB, so a page of pairs stays light
+TEXT_FILES = ("manifest.json", "manifest.csv", "metrics.json", "index.html")
+
+#: progress(done, total, what is being done now) — called on the calling thread.
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class PackSummary:
+    """What was written, for the CLI line and the page's success message."""
+
+    path: Path | None  # None when written to a stream
+    size_bytes: int | None  # None for a non-seekable stream
+    files: tuple[str, ...]  # names inside the zip
+    images: int  # manifest rows
+    image_files: int  # image files in the zip (equal bytes in one generation share a file)
+    generations: int
+    pairs: int
+    generations_without_image: int
+    missing: tuple[str, ...] = ()  # one sentence per missing or changed image file
+    warnings: tuple[str, ...] = field(default_factory=tuple)  # e.g. a pair without metrics
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing
+
+    def text(self) -> str:
+        where = f"Wrote {self.path}" if self.path else "Wrote the review pack"
+        size = f" ({human_bytes(self.size_bytes)})" if self.size_bytes is not None else ""
+        lines = [f"{where}{size}: {len(self.files)} files — {self.images} image(s) in "
+                 f"{self.image_files} file(s), {self.pairs} pair(s), {self.generations} "
+                 "generation(s); open index.html to review."]
+        if self.generations_without_image:
+            lines.append(f"{self.generations_without_image} generation(s) have no image; their "
+                         "errors are listed in index.html and manifest.json.")
+        lines += self.warnings
+        lines += self.missing
+        return "\n".join(lines)
+
+
+def build_review_pack(store: HistoryStore, *, generation_ids: Sequence[int] | None = None,
+                      image_ids: Sequence[int] | None = None, last: int | None = None,
+                      out: Path | BinaryIO, like_for_like: bool = False,
+                      progress: ProgressCallback | None = None,
+                      secrets: Iterable[str] = ()) -> PackSummary:
+    """Write a review pack of one selection (exactly one of generation_ids, image_ids, last).
+
+    `out` is a path (written atomically: temp file + rename) or a binary stream. `secrets` are
+    values to scrub from every text file, e.g. `scrub.pack_secrets(settings)`; credential
+    shapes are scrubbed regardless. Raises ExportSelectionError (a PlaygroundError with a hint)
+    for a bad selection, before anything is written.
+    """
+    selection = select(store, generation_ids=generation_ids, image_ids=image_ids, last=last)
+    writer = _PackWriter(store, selection, like_for_like=like_for_like, progress=progress,
+                         secrets=list(secrets))
+    if isinstance(out, (str, os.PathLike)):
+        return _write_to_path(writer, Path(out))
+    start = _tell(out)
+    summary = writer.write(out)
+    end = _tell(out)
+    size = end - start if start is not None and end is not None else None
+    return _with(summary, path=None, size_bytes=size)
+
+
+def pack_bytes(store: HistoryStore, *, generation_ids: Sequence[int] | None = None,
+               image_ids: Sequence[int] | None = None, last: int | None = None,
+               like_for_like: bool = False, secrets: Iterable[str] = ()) -> bytes:
+    """The pack as bytes, e.g. for `st.download_button(data=lambda: pack_bytes(...))`."""
+    buffer = io.BytesIO()
+    build_review_pack(store, generation_ids=generation_ids, image_ids=image_ids, last=last,
+                      out=buffer, like_for_like=like_for_like, secrets=secrets)
+    return buffer.getvalue()
+
+
+def pack_filename(now: float | None = None) -> str:
+    stamp = datetime.fromtimestamp(now or time.time()).strftime("%Y%m%d-%H%M%S")
+    return f"banana-split-review-{stamp}.zip"
+
+
+def _tell(stream: BinaryIO) -> int | None:
+    try:
+        return stream.tell()
+    except (OSError, AttributeError, ValueError):
+        return None
+
+
+def _with(summary: PackSummary, **changes: Any) -> PackSummary:
+    return replace(summary, **changes)
+
+
+def _write_to_path(writer: _PackWriter, path: Path) -> PackSummary:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            summary = writer.write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return _with(summary, path=path, size_bytes=path.stat().st_size)
+
+
+class _PackWriter:
+    """One export: reads each original once, writes it, previews it, measures its pair."""
+
+    def __init__(self, store: HistoryStore, selection: Selection, *, like_for_like: bool,
+                 progress: ProgressCallback | None, secrets: list[str]) -> None:
+        self.store, self.selection = store, selection
+        self.like_for_like, self.secrets = like_for_like, secrets
+        self.progress = progress
+        self.created_at = time.time()
+        self.nonce = random_tokens.token_hex(8)
+        self.status: dict[str, str] = {}  # pack path → "ok" | "missing" | "changed"
+        self.previews: dict[int, str] = {}  # image_id → token
+        self.preview_data: dict[str, str] = {}  # token → data URI
+        self.preview_problems: dict[int, str] = {}
+        self.taken: set[int] = set()  # image ids already read
+        self.missing: list[str] = []
+        self.warnings: list[str] = []
+        self.done = 0
+        self.total = len({i.pack_path for i in selection.images}) + len(selection.pairs) + 1
+
+    def write(self, stream: BinaryIO) -> PackSummary:
+        sel = self.selection
+        self._tick("Starting")
+        with zipfile.ZipFile(stream, "w", allowZip64=True) as zf:
+            entries = [self._pair(zf, p) for p in sel.pairs]
+            for item in sel.images:
+                if item.image_id not in self.taken:
+                    self._take(zf, item)
+            self._write_texts(zf, entries)
+            names = tuple(zf.namelist())
+        self._tick("Done")
+        return PackSummary(
+            path=None, size_bytes=None, files=names, images=len(sel.images),
+            image_files=sum(1 for s in self.status.values() if s != "missing"),
+            generations=len(sel.results), pairs=len(sel.pairs),
+            generations_without_image=len(sel.failed_results), missing=tuple(self.missing),
+            warnings=tuple(self.warnings))
+
+    def _tick(self, what: str) -> None:
+        if self.progress is not None:
+            self.progress(min(self.done, self.total), self.total, what)
+
+    def _pair(self, zf: zipfile.ZipFile, pair: PackPair) -> dict[str, Any]:
+        data_a, data_b = self._take(zf, pair.a), self._take(zf, pair.b)
+        self._tick(f"Comparing pair {pair.number}")
+        entry = comparison.pair_entry(pair, data_a, data_b, like_for_like=self.like_for_like)
+        self.done += 1
+        if entry["error"]:
+            self.warnings.append(f"Pair {pair.number}: {entry['error']}")
+        return entry
+
+    def _take(self, zf: zipfile.ZipFile, item: PackImage) -> bytes | None:
+        """Read the original, put it in the zip (once per file) and make its preview."""
+        self.taken.add(item.image_id)
+        data = self._read(item)
+        path = item.pack_path
+        if path not in self.status:
+            self._tick(f"Adding image #{item.image_id}")
+            self.status[path] = self._check(item, data)
+            if data is not None:
+                zf.writestr(self._info(path), data, compress_type=zipfile.ZIP_STORED)
+            self.done += 1
+        if data is None:
+            self.preview_problems[item.image_id] = "file missing"
+        else:
+            self._preview(item, data)
+        return data
+
+    def _read(self, item: PackImage) -> bytes | None:
+        try:
+            return self.store.image_bytes(item.facts)
+        except OSError:  # deleted, or the folder is gone: listed as missing, not fatal
+            return None
+
+    def _check(self, item: PackImage, data: bytes | None) -> str:
+        who = (f"Image #{item.image_id} ({platform_label(item.result.backend)}, generation "
+               f"#{item.generation_id}{', draft' if item.is_draft else ''})")
+        if data is None:
+            self.missing.append(f"{who} is missing: its file was deleted from the history "
+                                "folder, so the pack lists it without the file.")
+            return "missing"
+        if hashlib.sha256(data).hexdigest() != item.facts.sha256:
+            self.missing.append(f"{who} changed on disk: its bytes no longer match the recorded "
+                                "SHA-256; the pack holds the file as found.")
+            return "changed"
+        return "ok"
+
+    def _preview(self, item: PackImage, data: bytes) -> None:
+        token = f"@@preview-{self.nonce}-{item.facts.sha256[:16]}@@"
+        if token not in self.preview_data:
+            try:
+                jpeg = make_preview(data, PREVIEW_MAX_SIDE)
+            except ImageDataError as exc:
+                self.preview_problems[item.image_id] = str(exc)
+                return
+            self.preview_data[token] = ("data:image/jpeg;base64,"
+                                        + base64.b64encode(jpeg).decode("ascii"))
+        self.previews[item.image_id] = token
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=time.localtime(self.created_at)[:6])
+        info.external_attr = 0o644 << 16
+        return info
+
+    def _write_texts(self, zf: zipfile.ZipFile, entries: list[dict[str, Any]]) -> None:
+        self._tick("Writing manifest and index.html")
+        sel = self.selection
+        reviews = reviews_for(self.store, [i.image_id for i in sel.images])
+        rows = [manifest.image_row(i, reviews.get(i.image_id, []),
+                                   file_status=self.status[i.pack_path],
+                                   pair=self._pair_ref(i.image_id)) for i in sel.images]
+        doc = manifest.manifest_document(sel, rows, created_at=self.created_at,
+                                         missing=self.missing)
+        metrics_doc = {"format": manifest.MANIFEST_FORMAT + "-metrics",
+                       "version": manifest.MANIFEST_VERSION,
+                       "created_at": manifest.iso_time(self.created_at),
+                       "like_for_like": self.like_for_like, "pairs": entries}
+        page = html.PageInput(sel, {r["image_id"]: r for r in rows},
+                              {e["pair_id"]: e for e in entries}, self.previews,
+                              self.preview_problems, manifest.iso_time(self.created_at) or "",
+                              self.missing)
+        texts = {"manifest.json": manifest.to_json(doc), "manifest.csv": manifest.to_csv(rows),
+                 "metrics.json": manifest.to_json(metrics_doc),
+                 "index.html": self._fill_previews(scrub_text(html.render_page(page),
+                                                              self.secrets))}
+        for name in TEXT_FILES:
+            text = texts[name] if name == "index.html" else scrub_text(texts[name], self.secrets)
+            zf.writestr(self._info(name), text.encode("utf-8"),
+                             compress_type=zipfile.ZIP_DEFLATED)
+        self.done += 1
+
+    def _fill_previews(self, page: str) -> str:
+        """Put the data URIs in after the scrub (base64 must never be rewritten)."""
+        for token, uri in self.preview_data.items():
+            page = page.replace(token, uri)
+        return page
+
+    def _pair_ref(self, image_id: int) -> tuple[str, str] | None:
+        hit = self.selection.pair_of(image_id)
+        return (hit[0].pair_id, hit[1]) if hit else None

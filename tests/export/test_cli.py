@@ -1,0 +1,89 @@
+"""`python -m playground export`: summary line, exit codes 0 / 1 / 2."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from playground.cli import main
+from playground.models import GenerationResult
+from playground.storage.history import HistoryStore
+
+
+@pytest.fixture
+def cli_history(store: HistoryStore, both_run: tuple[GenerationResult, GenerationResult],
+                monkeypatch: pytest.MonkeyPatch) -> tuple[GenerationResult, GenerationResult]:
+    monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(store.data_dir))
+    return both_run
+
+
+def test_export_last_writes_a_pack_and_a_summary(cli_history: Any, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "packs" / "pack.zip"
+    assert main(["export", "--last", "2", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert f"Wrote {out}" in captured.out and "1 pair(s)" in captured.out
+    assert "3 image(s) in 3 file(s)" in captured.out and "2 generation(s)" in captured.out
+    assert "[1/" in captured.err  # progress goes to stderr
+    assert "index.html" in zipfile.ZipFile(out).namelist()
+
+
+def test_export_by_ids_and_images(cli_history: tuple[GenerationResult, GenerationResult],
+                                  tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = cli_history
+    assert main(["export", "--ids", f"{a.id},{b.id}", "--out", str(tmp_path / "g.zip"),
+                 "--quiet"]) == 0
+    images = f"{a.images[0].id}, {b.images[0].id}"
+    assert main(["export", "--images", images, "--out", str(tmp_path / "i.zip"),
+                 "--like-for-like", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    names = zipfile.ZipFile(tmp_path / "i.zip").namelist()
+    assert len([n for n in names if n.startswith("images/")]) == 2
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--ids", "999"], "no generation with id 999"),
+    (["--images", "4242"], "no image with id 4242"),
+    (["--last", "0"], "--last must be a positive number"),
+])
+def test_bad_selection_exits_2_with_advice(cli_history: Any, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str], argv: list[str],
+                                           words: str) -> None:
+    out = tmp_path / "p.zip"
+    assert main(["export", *argv, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert words in err and ("History page" in err or "--last 2" in err)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["--ids", "1,two"], ["--images", "0"], ["--ids", "1", "--last", "2"], [],
+])
+def test_unusable_arguments_exit_2(cli_history: Any, tmp_path: Path, argv: list[str],
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["export", *argv, "--out", str(tmp_path / "p.zip")])
+    assert info.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_out_folder_exits_2(cli_history: Any, tmp_path: Path,
+                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--last", "2", "--out", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err
+
+
+def test_missing_file_exits_1_and_still_writes(
+        cli_history: tuple[GenerationResult, GenerationResult], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _, b = cli_history
+    assert b.image is not None and b.image.path
+    Path(b.image.path).unlink()
+    out = tmp_path / "p.zip"
+    assert main(["export", "--last", "2", "--out", str(out), "--quiet"]) == 1
+    assert out.exists()
+    assert f"Image #{b.image.id} (Vertex AI, generation #{b.id}) is missing" in \
+        capsys.readouterr().out

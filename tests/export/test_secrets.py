@@ -1,0 +1,95 @@
+"""Canaries: a pack made from history written with canary credentials holds none of them."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from playground.cli import main
+from playground.config import load_settings
+from playground.export.scrub import pack_secrets, scrub_text
+from playground.storage.history import HistoryStore
+from playground.storage.reviews import Review, save_review
+
+
+def canary_key() -> str:
+    # Built at run time so no credential-shaped literal sits in the repository.
+    return "AI" + "za" + "CANARY" + secrets.token_hex(12)
+
+
+@pytest.fixture
+def canaries(emu: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    from playground.emulator import make_service_account_info
+
+    info = make_service_account_info(f"{emu.base_url}/token", "canary-project")
+    sa = tmp_path / "canary-sa.json"
+    sa.write_text(json.dumps(info))
+    key = canary_key()
+    for k, v in {"GOOGLE_API_KEY": key, "GOOGLE_GEMINI_BASE_URL": emu.base_url,
+                 "GOOGLE_APPLICATION_CREDENTIALS": str(sa), "GOOGLE_VERTEX_BASE_URL": emu.base_url,
+                 "PLAYGROUND_DATA_DIR": str(tmp_path / "data")}.items():
+        monkeypatch.setenv(k, v)
+    return {"key": key, "private_key_line": info["private_key"].splitlines()[5],
+            "private_key_id": info["private_key_id"]}
+
+
+def unzipped_bytes(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def test_no_canary_in_any_byte_of_the_pack(canaries: dict[str, str], emu: Any, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["generate", "--prompt", "canary fox", "--include-thoughts", "--json"]) == 0
+    # a user pasting secrets into a prompt and a review comment: the pack scrubs them too
+    assert main(["generate", "--prompt", f"oops {canaries['key']}", "--backend", "aistudio",
+                 "--json"]) == 0
+    emu.control.script("503", count=10)  # errors, hints and raw bodies are in history too
+    assert main(["generate", "--prompt", "canary fail", "--retries", "0", "--json"]) == 1
+    store = HistoryStore(load_settings().data_dir)
+    image = store.list(status="ok", limit=1)[0].image
+    assert image is not None and image.id is not None
+    save_review(store, Review(image.id, "Ana", 2, [],
+                              f"key {canaries['key']} and {canaries['private_key_line']}"))
+
+    out = tmp_path / "pack.zip"
+    assert main(["export", "--last", "10", "--out", str(out)]) == 0
+    files = unzipped_bytes(out)
+    assert {"manifest.json", "index.html"} <= set(files) and len(files) > 6
+    tokens = {str(r["headers"].get("authorization", "")).removeprefix("Bearer ")
+              for r in emu.control.requests() if r.get("platform") == "vertex"} - {""}
+    assert tokens, "the Vertex calls should have used OAuth tokens from the emulator"
+    captured = capsys.readouterr()
+    for name, value in [*canaries.items(), *(("token", t) for t in tokens)]:
+        for file_name, data in files.items():
+            assert value.encode() not in data, f"{name} leaked into {file_name}"
+        assert value.encode() not in out.read_bytes(), f"{name} in the raw zip"
+        assert value not in captured.out + captured.err
+    manifest = json.loads(files["manifest.json"])
+    prompts = {g["prompt"] for g in manifest["generations"]}
+    assert "oops [REDACTED]" in prompts  # scrubbed, the rest of the text kept
+
+
+def test_pack_secrets_reads_the_service_account_file(canaries: dict[str, str]) -> None:
+    found = pack_secrets(load_settings())
+    assert canaries["key"] in found and canaries["private_key_id"] in found
+    assert canaries["private_key_line"] in found
+
+
+@pytest.mark.parametrize("text", [
+    "key=AIzaSyD-0123456789abcdefghijklmnopqrstu",
+    '{"private_key_id": "0123abcd", "type": "service_account"}',
+    "Authorization: Bearer ya29.a0AfB_byC-token-value",
+    "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----",
+])
+def test_credential_shapes_are_scrubbed_without_knowing_them(text: str) -> None:
+    scrubbed = scrub_text(text)
+    assert "[REDACTED]" in scrubbed
+    assert not re.search(r"AIza[0-9A-Za-z]{10}|0123abcd|ya29\.a0|MIIE", scrubbed)
+    assert scrub_text(scrubbed) == scrubbed
