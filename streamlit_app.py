@@ -3,6 +3,7 @@
 import streamlit as st
 
 from playground.ui.chrome import demo_banner
+from playground.ui.frame import app_frame
 from playground.ui.runtime import get_runtime
 
 st.set_page_config(page_title="Banana Split", page_icon="🍌", layout="wide")
@@ -16,7 +17,9 @@ nav = st.navigation({
         st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
         st.Page("pages/compression_lab.py", title="Compression Lab", icon=":material/tune:"),
     ],
+    "Measure": [st.Page("pages/benchmark.py", title="Benchmark", icon=":material/speed:")],
     "Setup": [st.Page("pages/settings.py", title="Settings", icon=":material/settings:")],
 })
-demo_banner(get_runtime())
-nav.run()
+with app_frame():
+    demo_banner(get_runtime())
+    nav.run()

@@ -5,8 +5,10 @@ import streamlit as st
 from playground.review import default_pair, image_choices
 from playground.ui import compare_view as view
 from playground.ui.chrome import error_boundary
+from playground.ui.frame import require_app_frame
 from playground.ui.runtime import get_runtime
 
+require_app_frame()
 runtime = get_runtime()
 store = runtime.store
 st.title("Compare")

@@ -7,10 +7,12 @@ from playground.review import default_image, image_choices
 from playground.ui import analysis_cache as cache
 from playground.ui import lab_view
 from playground.ui.chrome import error_boundary
+from playground.ui.frame import require_app_frame
 from playground.ui.runtime import get_runtime
 from playground.ui.tasks_view import wait_for_task
 from playground.ui.urlstate import seed_from_url, to_url, write_to_url
 
+require_app_frame()
 runtime = get_runtime()
 store = runtime.store
 st.title("Compression Lab")

@@ -6,11 +6,13 @@ from playground.jobs import GenerationJob
 from playground.service import RetryPolicy, generate
 from playground.ui.chrome import error_boundary
 from playground.ui.controls import form_problems, generation_form
+from playground.ui.frame import require_app_frame
 from playground.ui.inspector import raw_body_editor, request_inspector
 from playground.ui.pair import pair_view
 from playground.ui.results import load_results, result_column, show_live_progress, warm_previews
 from playground.ui.runtime import get_runtime
 
+require_app_frame()
 runtime = get_runtime()
 st.title("Generate")
 st.caption("Send the same request to AI Studio and Vertex AI and see what really comes back: "

@@ -7,11 +7,13 @@ from playground.capabilities import platform_label
 from playground.export import pack_bytes, pack_filename, pack_secrets
 from playground.ui.chrome import error_boundary
 from playground.ui.controls import request_query_params
+from playground.ui.frame import require_app_frame
 from playground.ui.history_view import PAGE_SIZE, grid
 from playground.ui.inspector import request_inspector
 from playground.ui.results import result_column
 from playground.ui.runtime import get_runtime
 
+require_app_frame()
 runtime = get_runtime()
 store = runtime.store
 st.title("History")

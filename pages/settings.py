@@ -5,9 +5,11 @@ import streamlit as st
 from playground.capabilities import platform_label
 from playground.connection import check_connection
 from playground.ui.chrome import error_boundary
+from playground.ui.frame import require_app_frame
 from playground.ui.runtime import get_runtime
 from playground.ui.settings_view import credential_rows, profile_choices
 
+require_app_frame()
 runtime = get_runtime()
 st.title("Settings")
 

@@ -180,3 +180,37 @@ def test_blocked_result_shows_its_reason_not_an_empty_frame(demo: Any) -> None:
     assert len(at.image) == 1  # AI Studio's image only: no empty frame for Vertex
     warnings = " ".join(w.value for w in at.warning)
     assert "IMAGE_SAFETY" in warnings and "Rephrase" in warnings
+
+
+def test_benchmark_page_small_demo_run(demo: Any) -> None:
+    import time
+
+    from playground.ui.bench_view import active_runs
+
+    at = page("pages/benchmark.py")
+    assert not at.exception, at.exception
+    at.text_area(key="bench_prompts").input("a fox\na lighthouse").run()
+    at.selectbox(key="bench_profile").select("instant").run()
+    assert not at.exception, at.exception
+    assert any("= 4 requests" in i.value for i in at.info)
+    at.button(key="bench-start").click().run()
+    assert not at.exception, at.exception
+    (launched,) = active_runs().values()
+    deadline = time.monotonic() + 120
+    while launched.phase != "over":
+        assert time.monotonic() < deadline, "the run did not finish"
+        time.sleep(0.2)
+    at = page("pages/benchmark.py", run=launched.run_id)
+    assert not at.exception, at.exception
+    assert "4 of 4 tasks" in texts(at)
+    assert any("[95% CI]" in str(df.value.columns.tolist()) or "p50" in str(df.value.columns.tolist())
+               for df in at.dataframe)
+    assert len(at.get("download_button")) == 2
+    active_runs().clear()
+
+
+def test_benchmark_page_rejects_bad_input(demo: Any) -> None:
+    at = page("pages/benchmark.py")
+    at.multiselect(key="bench_backends").set_value([]).run()
+    errors = " ".join(e.value for e in at.error)
+    assert "Add at least one prompt" in errors and "Pick at least one backend" in errors

@@ -67,7 +67,7 @@ def _bytes(stats: GroupStats) -> str:
                      for b in stats.bytes_by_format) or "—"
 
 
-def _rows(named: Sequence[tuple[str, GroupStats]]) -> tuple[list[list[str]], list[list[str]]]:
+def stats_rows(named: Sequence[tuple[str, GroupStats]]) -> tuple[list[list[str]], list[list[str]]]:
     outcome, latency = [], []
     for name, s in named:
         rate = "—" if s.success_rate is None else f"{s.success_rate * 100:.0f}%"
@@ -97,7 +97,7 @@ def format_summary(summary: RunSummary) -> str:
         ("Per backend", [(platform_label(b), s) for b, s in summary.per_backend.items()]),
         ("Per cell", [(c.cell.label(), c.stats) for c in summary.per_cell]),
     ):
-        outcome, latency = _rows(named)
+        outcome, latency = stats_rows(named)
         blocks.append(f"{title}\n{_table(OUTCOME_HEADERS, outcome)}\n\n"
                       f"{_table(LATENCY_HEADERS, latency)}")
     if summary.verdicts:

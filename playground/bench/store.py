@@ -87,7 +87,7 @@ class BenchStore:
 
     def _conn(self) -> sqlite3.Connection:
         # Reads share HistoryStore's per-thread connection; writes go through .transaction().
-        return self.history._conn()
+        return self.history.connection()
 
     # --- runs ----------------------------------------------------------------------------
 
