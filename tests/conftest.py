@@ -64,3 +64,9 @@ def emu_env(emu, service_account_file, monkeypatch):  # type: ignore[no-untyped-
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     return env
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main thread
+    for the rest of the session, which breaks `asyncio.run` in the tests after it."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

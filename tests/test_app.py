@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from playground.ui import frame
 from playground.ui import runtime as runtime_module
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -19,6 +20,10 @@ TIMEOUT = 60
 def demo(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """A fresh server-wide runtime in demo mode (no credentials), instant emulator."""
     monkeypatch.setenv("PLAYGROUND_EMULATOR_PROFILE", "instant")
+    # AppTest resets Streamlit's legacy pages/ routing before every run, so pages run outside
+    # the app frame each time; the frame guard's rerun would drop button clicks. The guard is
+    # covered by the browser test of a deep link on a fresh server (test_bench_browser).
+    monkeypatch.setattr(frame, "require_app_frame", lambda: None)
     runtime_module.get_runtime.clear()
     rt = runtime_module.get_runtime()
     yield rt

@@ -209,7 +209,7 @@ def downloads(summary: RunSummary, claims: list[ClaimResult] | None) -> None:
     c2.download_button("Download the statistics (JSON)", json.dumps(data, indent=2, default=str),
                        file_name=f"bench-{summary.run.id}.json", mime="application/json",
                        on_click="ignore", key="bench-json")
-    st.caption("Every chart's ⋯ menu has “Save as PNG”.")
+    st.caption("Each chart downloads as PNG from its toolbar (hover the chart).")
 
 
 def claims_table(store: HistoryStore, run_id: str) -> list[ClaimResult]:

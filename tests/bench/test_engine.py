@@ -102,7 +102,8 @@ def test_concurrency_is_bounded(store: HistoryStore) -> None:
 def test_rpm_is_held_per_backend_including_retries(store: HistoryStore) -> None:
     fake = FakeGoogle()
     fake.queue("aistudio", "503", "503")
-    window, rpm = 0.25, 4
+    window, rpm = 0.5, 4
+    jitter = 0.05  # thread scheduling between taking a slot and the request reaching the fake
     runner = run_to_end(plan_run(spec(n_prompts=10, rpm=rpm, concurrency=8)), store, fake,
                         rate_window_s=window)
     assert runner.progress().done == 20
@@ -111,9 +112,9 @@ def test_rpm_is_held_per_backend_including_retries(store: HistoryStore) -> None:
         assert len(times) == (12 if platform == "aistudio" else 10)
         # at most `rpm` starts in any window: start i and start i+rpm are a window apart
         gaps = [later - earlier for earlier, later in zip(times, times[rpm:], strict=False)]
-        assert min(gaps) >= window - 0.01
+        assert min(gaps) >= window - jitter
     aistudio = sorted(t for p, t in fake.arrivals if p == "aistudio")
-    assert aistudio[-1] - aistudio[0] >= 2 * window - 0.01  # 12 starts need three windows
+    assert aistudio[-1] - aistudio[0] >= 2 * window - jitter  # 12 starts need three windows
 
 
 def test_cancel_keeps_finished_results_and_resume_runs_only_the_rest(store: HistoryStore) -> None:

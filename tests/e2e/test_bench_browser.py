@@ -42,4 +42,9 @@ def test_small_demo_run(page: Any, app_factory: Any, tmp_path: Any) -> None:
     download.value.save_as(path)
     rows = list(csv.DictReader(path.open()))
     assert len(rows) == 6 and {r["backend"] for r in rows} == {"AI Studio", "Vertex AI"}
+    chart = main.get_by_test_id("stVegaLiteChart").first
+    chart.hover()
+    with page.expect_download() as png:
+        main.get_by_role("button", name="Download as PNG").first.click()
+    assert png.value.suggested_filename.endswith(".png")
     full_screenshot(page, ARTIFACTS / "benchmark-results.png")

@@ -82,7 +82,7 @@ def test_lab_chart_renders(page: Any, app: AppServer, pair: tuple[int, int]) -> 
     chart = main.get_by_test_id("stVegaLiteChart")
     expect(chart).to_be_visible()
     expect(chart.locator("canvas, svg").first).to_be_visible()
-    expect(main.get_by_role("button", name=re.compile(r"^Download "))).to_be_visible()
+    expect(main.get_by_role("button", name=re.compile(r"^Download (JPEG|WebP|PNG) "))).to_be_visible()
     full_screenshot(page, ARTIFACTS / "compression-lab.png")
 
 
