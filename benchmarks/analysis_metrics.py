@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import statistics
 import sys
 import time
@@ -18,8 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
+from _common import load_warning
 from PIL import Image
 from skimage.metrics import structural_similarity
 
@@ -121,11 +122,6 @@ def bench_peeper(png: bytes, jpeg: bytes, grid) -> None:  # type: ignore[no-unty
           " kB")
 
 
-def load_warning() -> str:
-    """This machine is shared (2 cores): wall times mean little while others run work."""
-    load = os.getloadavg()[0]
-    note = "" if load < 1.0 else " — machine busy, wall times are inflated; rerun when idle"
-    return f"1-min load average {load:.2f}{note}"
 
 
 def main() -> None:

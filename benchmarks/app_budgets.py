@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.e2e.conftest import CHROMIUM, start_app, wait_for_app  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, start_app, wait_for_app
 
 VISIBLE_JS = """() => {
   const imgs = Array.from(document.querySelectorAll('[data-testid=stMain] [data-testid=stImage] img'));

@@ -24,10 +24,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playground.emulator import EmulatorConfig, start_emulator, write_service_account_file  # noqa: E402
-from playground.models import GenerationResult, ImageRequest  # noqa: E402
-from playground.service import _fill_success  # noqa: E402
-from playground.storage.history import HistoryStore  # noqa: E402
+from playground.emulator import EmulatorConfig, start_emulator, write_service_account_file
+from playground.models import GenerationResult, ImageRequest
+from playground.service import _fill_success
+from playground.storage.history import HistoryStore
 
 REQ = ImageRequest(prompt="a red fox in snow at dawn, 4K", aspect_ratio="16:9", image_size="4K",
                    model="gemini-3-pro-image-preview")

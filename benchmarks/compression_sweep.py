@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import sys
 import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _common import load_warning
 from PIL import Image
 
 from playground.analysis.decoding import decode_rgb
@@ -93,11 +94,6 @@ def sampling_error(data: bytes, result: SweepResult) -> None:
     print(f"  largest |Δ| {worst:.4f}")
 
 
-def load_warning() -> str:
-    """This machine is shared (2 cores): wall times mean little while others run work."""
-    load = os.getloadavg()[0]
-    note = "" if load < 1.0 else " — machine busy, wall times are inflated; rerun when idle"
-    return f"1-min load average {load:.2f}{note}"
 
 
 def main() -> None:

@@ -4,9 +4,9 @@ import streamlit as st
 
 from playground import catalog
 from playground.capabilities import platform_label
-from playground.export import pack_bytes, pack_filename, pack_secrets
 from playground.ui.chrome import error_boundary
 from playground.ui.controls import request_query_params
+from playground.ui.export_button import review_pack_button
 from playground.ui.frame import require_app_frame
 from playground.ui.history_view import PAGE_SIZE, grid
 from playground.ui.inspector import request_inspector
@@ -38,12 +38,9 @@ with error_boundary(runtime):
                 st.switch_page("pages/generate.py",
                                query_params=request_query_params(result.request, platforms))
             ids = [r.id for r in group if r.id is not None]
-            st.download_button(
-                f"Export review pack ({len(ids)} generation{'s' if len(ids) > 1 else ''})",
-                data=lambda: pack_bytes(store, generation_ids=ids,
-                                        secrets=pack_secrets(runtime.settings)),
-                file_name=pack_filename(), mime="application/zip", on_click="ignore",
-                icon=":material/folder_zip:", key="hist-export-one")
+            review_pack_button(runtime, f"Export review pack ({len(ids)} generation"
+                                        f"{'s' if len(ids) > 1 else ''})",
+                               generation_ids=ids, key="hist-export-one")
             if st.button("Delete this generation", key="hist-delete"):
                 st.session_state["hist_confirm"] = result.id
             if st.session_state.get("hist_confirm") == result.id:
@@ -76,12 +73,8 @@ with error_boundary(runtime):
             st.info("Nothing here yet. Generate an image and it will appear here, success or failure.")
         if rows:
             page_ids = [r.id for r in rows if r.id is not None]
-            st.download_button(
-                f"Export review pack of the {len(page_ids)} generations shown",
-                data=lambda: pack_bytes(store, generation_ids=page_ids,
-                                        secrets=pack_secrets(runtime.settings)),
-                file_name=pack_filename(), mime="application/zip", on_click="ignore",
-                icon=":material/folder_zip:", key="hist-export-page")
+            review_pack_button(runtime, f"Export review pack of the {len(page_ids)} generations "
+                                        "shown", generation_ids=page_ids, key="hist-export-page")
         clicked = grid(runtime, rows)
         if clicked is not None:
             st.query_params["id"] = str(clicked)

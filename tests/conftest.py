@@ -70,3 +70,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Browser tests last: Playwright's sync API keeps an event loop running in the main thread
     for the rest of the session, which breaks `asyncio.run` in the tests after it."""
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+# --- canary credentials: values that must never appear in anything we emit ------------------
+
+
+def canary_key() -> str:
+    # Built at run time so no credential-shaped literal sits in the repository.
+    import secrets
+
+    return "AI" + "za" + "CANARY" + secrets.token_hex(12)
+
+
+@pytest.fixture
+def canaries(emu, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """Point both platforms at the emulator with a canary API key and service-account file."""
+    import json
+
+    from playground.emulator import make_service_account_info
+
+    info = make_service_account_info(f"{emu.base_url}/token", "canary-project")
+    sa = tmp_path / "canary-sa.json"
+    sa.write_text(json.dumps(info))
+    key = canary_key()
+    env = {"GOOGLE_API_KEY": key, "GOOGLE_GEMINI_BASE_URL": emu.base_url,
+           "GOOGLE_APPLICATION_CREDENTIALS": str(sa), "GOOGLE_VERTEX_BASE_URL": emu.base_url,
+           "PLAYGROUND_DATA_DIR": str(tmp_path / "data")}
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    return {"key": key, "private_key_line": info["private_key"].splitlines()[5],
+            "private_key_id": info["private_key_id"]}

@@ -141,7 +141,7 @@ def test_compare_page_defaults_to_the_latest_both_run(demo: Any) -> None:
     body = texts(at)
     assert "AI Studio" in at.selectbox(key="cmp_a").format_func(at.selectbox(key="cmp_a").value)
     assert "Vertex AI" in at.selectbox(key="cmp_b").format_func(at.selectbox(key="cmp_b").value)
-    assert "PSNR" in [m.label for m in at.metric][0]
+    assert [m.label for m in at.metric][:2] == ["PSNR", "SSIM"]
     assert "Why is one bigger?" in body
     for view_name in ("side", "peeper", "heatmap", "blink"):
         at.segmented_control(key="cmp_view").set_value(view_name).run()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -13,30 +11,10 @@ import pytest
 from playground.cli import main
 
 
-def canary_key() -> str:
-    # Built at run time so no credential-shaped literal sits in the repository.
-    return "AI" + "za" + "CANARY" + secrets.token_hex(12)
-
-
 def all_bytes_under(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
 
 
-@pytest.fixture
-def canaries(emu: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    from playground.emulator import make_service_account_info
-
-    info = make_service_account_info(f"{emu.base_url}/token", "canary-project")
-    sa = tmp_path / "canary-sa.json"
-    sa.write_text(json.dumps(info))
-    key = canary_key()
-    env = {"GOOGLE_API_KEY": key, "GOOGLE_GEMINI_BASE_URL": emu.base_url,
-           "GOOGLE_APPLICATION_CREDENTIALS": str(sa), "GOOGLE_VERTEX_BASE_URL": emu.base_url,
-           "PLAYGROUND_DATA_DIR": str(tmp_path / "data")}
-    for k, v in env.items():
-        monkeypatch.setenv(k, v)
-    private_key_body = info["private_key"].splitlines()[5]
-    return {"key": key, "private_key": private_key_body, "private_key_id": info["private_key_id"]}
 
 
 def test_no_secret_in_cli_output_history_or_logs(canaries: dict[str, str], emu: Any,

@@ -10,13 +10,13 @@ import streamlit as st
 from playground.analysis import crops
 from playground.analysis.explain import explain_size_difference
 from playground.capabilities import platform_label
-from playground.export import pack_bytes, pack_filename, pack_secrets
 from playground.imaging import format_name
 from playground.report import human_bytes
 from playground.review import ImageChoice
 from playground.storage.history import HistoryStore
 from playground.storage.reviews import REVIEW_TAGS, Review, review_by, reviews_for, save_review
 from playground.ui import analysis_cache as cache
+from playground.ui.export_button import review_pack_button
 from playground.ui.runtime import Runtime
 from playground.ui.slider import image_slider
 from playground.ui.tasks_view import wait_for_task
@@ -218,9 +218,5 @@ def review_notes(store: HistoryStore, a: ImageChoice, b: ImageChoice) -> None:
 
 
 def export_pair(runtime: Runtime, a: ImageChoice, b: ImageChoice) -> None:
-    st.download_button(
-        "Export review pack (zip: originals, manifest, metrics, offline index.html)",
-        data=lambda: pack_bytes(runtime.store, image_ids=[a.image_id, b.image_id],
-                                secrets=pack_secrets(runtime.settings)),
-        file_name=pack_filename(), mime="application/zip", on_click="ignore",
-        icon=":material/folder_zip:", key="cmp-export")
+    review_pack_button(runtime, "Export review pack (zip: originals, manifest, metrics, offline "
+                                "index.html)", image_ids=[a.image_id, b.image_id], key="cmp-export")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -16,27 +15,6 @@ from playground.config import load_settings
 from playground.export.scrub import pack_secrets, scrub_text
 from playground.storage.history import HistoryStore
 from playground.storage.reviews import Review, save_review
-
-
-def canary_key() -> str:
-    # Built at run time so no credential-shaped literal sits in the repository.
-    return "AI" + "za" + "CANARY" + secrets.token_hex(12)
-
-
-@pytest.fixture
-def canaries(emu: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    from playground.emulator import make_service_account_info
-
-    info = make_service_account_info(f"{emu.base_url}/token", "canary-project")
-    sa = tmp_path / "canary-sa.json"
-    sa.write_text(json.dumps(info))
-    key = canary_key()
-    for k, v in {"GOOGLE_API_KEY": key, "GOOGLE_GEMINI_BASE_URL": emu.base_url,
-                 "GOOGLE_APPLICATION_CREDENTIALS": str(sa), "GOOGLE_VERTEX_BASE_URL": emu.base_url,
-                 "PLAYGROUND_DATA_DIR": str(tmp_path / "data")}.items():
-        monkeypatch.setenv(k, v)
-    return {"key": key, "private_key_line": info["private_key"].splitlines()[5],
-            "private_key_id": info["private_key_id"]}
 
 
 def unzipped_bytes(path: Path) -> dict[str, bytes]:
