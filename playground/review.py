@@ -38,7 +38,7 @@ def image_choices(store: HistoryStore, limit: int = 300) -> list[ImageChoice]:
 
 def default_pair(store: HistoryStore) -> tuple[int, int] | None:
     """The latest Both run (AI Studio as A, Vertex as B), else the two newest final images."""
-    group = sorted(store.latest_group(), key=lambda r: r.backend)
+    group: list[GenerationResult] = sorted(store.latest_group(), key=lambda r: r.backend)
     finals = [r.image for r in group if r.image is not None]
     if len(finals) == 2 and all(f.id for f in finals):
         return finals[0].id or 0, finals[1].id or 0

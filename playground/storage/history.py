@@ -7,6 +7,7 @@ WAL plus a busy timeout let several processes (app, CLI, benchmark) write at onc
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 import threading
@@ -144,7 +145,7 @@ class HistoryStore:
 
     def list(self, *, search: str | None = None, backend: str | None = None,
              model: str | None = None, status: str | None = None, group_id: str | None = None,
-             limit: int = 50, offset: int = 0) -> list[GenerationResult]:
+             limit: int = 50, offset: int = 0) -> builtins.list[GenerationResult]:
         """Newest first, filtered; `search` matches prompt text case-insensitively."""
         where, args = self._filters(search, backend, model, status, group_id)
         rows = self._conn().execute(
@@ -161,9 +162,9 @@ class HistoryStore:
 
     @staticmethod
     def _filters(search: str | None, backend: str | None, model: str | None, status: str | None,
-                 group_id: str | None) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        args: list[Any] = []
+                 group_id: str | None) -> tuple[str, builtins.list[Any]]:
+        clauses: builtins.list[str] = []
+        args: builtins.list[Any] = []
         if search:
             clauses.append("prompt LIKE ? ESCAPE '\\'")
             escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -184,11 +185,11 @@ class HistoryStore:
             return None
         return result, next(i for i in result.images if i.id == image_id)
 
-    def models_used(self) -> list[str]:
+    def models_used(self) -> builtins.list[str]:
         rows = self._conn().execute("SELECT DISTINCT model FROM generations ORDER BY model")
         return [r[0] for r in rows]
 
-    def latest_group(self, size: int = 2) -> list[GenerationResult]:
+    def latest_group(self, size: int = 2) -> builtins.list[GenerationResult]:
         """The newest fan-out group with at least `size` members (the latest "Both" run)."""
         row = self._conn().execute(
             "SELECT group_id FROM generations WHERE group_id IS NOT NULL GROUP BY group_id "
@@ -209,12 +210,12 @@ class HistoryStore:
             raise FileNotFoundError("This image has no stored file.")
         return Path(img.path).read_bytes()
 
-    def _hydrate(self, rows: list[sqlite3.Row]) -> list[GenerationResult]:
+    def _hydrate(self, rows: builtins.list[sqlite3.Row]) -> builtins.list[GenerationResult]:
         if not rows:
             return []
         ids = [r["id"] for r in rows]
         marks = ",".join("?" for _ in ids)
-        images: dict[int, list[ImageFacts]] = {i: [] for i in ids}
+        images: dict[int, builtins.list[ImageFacts]] = {i: [] for i in ids}
         for r in self._conn().execute(
             f"SELECT * FROM images WHERE generation_id IN ({marks}) ORDER BY position", ids
         ):

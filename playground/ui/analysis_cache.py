@@ -6,6 +6,7 @@ Decoded 4K frames are ~50 MB each, so only a few are kept.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -13,7 +14,7 @@ from PIL import Image
 
 from playground.analysis import alignment, decoding, heatmap, metrics, reencode
 from playground.analysis.breakdown import ByteBreakdown, byte_breakdown
-from playground.tasks import TaskRunner
+from playground.tasks import Progress, Task, TaskRunner
 
 
 def read_original(path: str | None, label: str) -> bytes:
@@ -57,10 +58,10 @@ def task_runner() -> TaskRunner:
     return TaskRunner(workers=2)
 
 
-def like_for_like_task(sha_a: str, path_a: str, sha_b: str, path_b: str):  # type: ignore[no-untyped-def]
+def like_for_like_task(sha_a: str, path_a: str, sha_b: str, path_b: str) -> Task:
     """Both images re-encoded the same way (~12 s at 4K), in the background, shared by key."""
 
-    def work(progress, cancel):  # type: ignore[no-untyped-def]
+    def work(progress: Progress, cancel: threading.Event) -> reencode.LikeForLike:
         progress(0, 1)
         result = reencode.like_for_like(read_original(path_a, "Image A"),
                                         read_original(path_b, "Image B"))

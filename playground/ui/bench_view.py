@@ -56,7 +56,7 @@ def spec_form(demo: bool) -> tuple[BenchSpec | None, dict[str, Any], list[str]]:
                                   help="Requests in flight; capped at 64.")
     rpm = c3.number_input("Requests/min per backend (0 = no limit)", 0, 10_000, 0, key="bench_rpm")
     budget = c4.number_input("Budget (USD)", 0.0, 100_000.0, 5.0, step=1.0, key="bench_budget")
-    options = {"latency_profile": None, "time_scale": None}
+    options: dict[str, Any] = {"latency_profile": None, "time_scale": None}
     if demo:
         d1, d2 = st.columns(2)
         options["latency_profile"] = d1.selectbox(
@@ -64,8 +64,8 @@ def spec_form(demo: bool) -> tuple[BenchSpec | None, dict[str, Any], list[str]]:
         options["time_scale"] = d2.selectbox("Emulator time scale", list(TIME_SCALES),
                                              format_func=TIME_SCALES.__getitem__, index=1,
                                              key="bench_scale")
-    common = {"repeats": int(repeats), "concurrency": int(concurrency), "rpm": int(rpm) or None,
-              "budget_usd": float(budget)}
+    common: dict[str, Any] = {"repeats": int(repeats), "concurrency": int(concurrency),
+                              "rpm": int(rpm) or None, "budget_usd": float(budget)}
     if preset == "Reproduce the article":
         st.caption("Both platforms × 1K and 4K at their default formats, then JPEG q85 on Vertex, "
                    "with the article's prompts unless you give your own.")

@@ -68,7 +68,7 @@ def show_view(view: str, store: HistoryStore, a: ImageChoice, b: ImageChoice) ->
     elif view == "heatmap":
         amplify = st.select_slider("Amplification", ["auto", 4, 8, 16, 32], value=8, key="cmp_amp")
         hm = cache.pair_heatmap(fa.sha256, fa.path or "", fb.sha256, fb.path or "",
-                                None if amplify == "auto" else float(amplify))
+                                None if amplify == "auto" else float(str(amplify)))
         st.image(hm.image, width="stretch", caption=f"Difference heatmap. Scale: {hm.scale_text}")
     else:
         blink(store.preview(fa), store.preview(fb))
@@ -212,8 +212,8 @@ def review_notes(store: HistoryStore, a: ImageChoice, b: ImageChoice) -> None:
                     save_review(store, Review(c.image_id, reviewer, stars, list(tags), comment))
                     st.toast(f"Saved {reviewer}'s note on {side}")
             for note in notes[c.image_id]:
-                stars = "★" * (note.rating or 0) + "☆" * (5 - (note.rating or 0))
-                st.caption(f"{note.reviewer or 'anonymous'}: {stars} {', '.join(note.tags)} "
+                shown = "★" * (note.rating or 0) + "☆" * (5 - (note.rating or 0))
+                st.caption(f"{note.reviewer or 'anonymous'}: {shown} {', '.join(note.tags)} "
                            f"— {note.comment}")
 
 

@@ -18,7 +18,7 @@ from playground.ui.slider import image_slider
 MIMES = {"JPEG": "image/jpeg", "WebP": "image/webp", "PNG": "image/png"}
 
 
-def sweep_chart(result: SweepResult, metric: str) -> alt.LayerChart:
+def sweep_chart(result: SweepResult, metric: str) -> alt.TopLevelMixin:
     df = pd.DataFrame(chart_rows(result))
     df = df[df[metric].notna()]
     title = {"ssim": "SSIM to the original", "psnr_db": "PSNR to the original (dB)"}[metric]

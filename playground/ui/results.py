@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -91,7 +92,7 @@ def load_results(store: HistoryStore, ids: dict[str, int]) -> list[GenerationRes
     return out
 
 
-def warm_previews(store: HistoryStore):  # type: ignore[no-untyped-def]
+def warm_previews(store: HistoryStore) -> Callable[[GenerationResult], None]:
     """A job callback that builds display previews in the worker thread, as each result lands."""
 
     def warm(result: GenerationResult) -> None:

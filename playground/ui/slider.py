@@ -47,7 +47,7 @@ def inline_vendor(html: str) -> str:
 
 
 def _small(data: bytes) -> Image.Image:
-    img = Image.open(io.BytesIO(data))
+    img: Image.Image = Image.open(io.BytesIO(data))
     img.load()
     img = img.convert("RGB")
     if max(img.size) > SLIDER_MAX_SIDE:
