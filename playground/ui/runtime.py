@@ -74,8 +74,23 @@ def release_large_blocks_to_the_os() -> None:
         pass  # not glibc: nothing to tune
 
 
+def warm_image_codecs() -> None:
+    """Load Pillow's PNG/JPEG codecs once at start, not on the first result the user waits for."""
+    import io
+
+    from PIL import Image
+
+    from playground.imaging import make_preview
+
+    for fmt in ("PNG", "JPEG"):
+        out = io.BytesIO()
+        Image.new("RGB", (64, 48), (90, 140, 200)).save(out, fmt)
+        make_preview(out.getvalue(), max_side=32)
+
+
 def build_runtime(secrets: dict[str, Any] | None = None) -> Runtime:
     release_large_blocks_to_the_os()
+    warm_image_codecs()
     config_error = None
     try:
         settings = load_settings(secrets=secrets)

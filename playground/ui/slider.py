@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Any
 
 import streamlit as st
+import streamlit_image_comparison as sic
 from PIL import Image
 
 SLIDER_MAX_SIDE = 1000
@@ -58,8 +59,6 @@ def _small(data: bytes) -> Image.Image:
 def comparison_html(preview_a: bytes, preview_b: bytes, label_a: str, label_b: str,
                     width: int = 700) -> tuple[str, int]:
     """(HTML, height) of the slider for two preview images (bytes of ≤ ~1600 px JPEGs)."""
-    import streamlit_image_comparison as sic
-
     captured: dict[str, Any] = {}
 
     def capture(html: str, width: int | None = None, height: int | None = None, **_: Any) -> None:
