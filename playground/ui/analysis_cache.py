@@ -7,6 +7,7 @@ Decoded 4K frames are ~50 MB each, so only a few are kept.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import streamlit as st
@@ -25,15 +26,19 @@ def read_original(path: str | None, label: str) -> bytes:
     return Path(path).read_bytes()
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=2, show_spinner=False)
 def decoded(sha256: str, path: str) -> Image.Image:
     return decoding.decode_image(read_original(path, "The image"), "The image")
 
 
 @st.cache_resource(max_entries=2, show_spinner="Decoding and aligning the originals…")
 def aligned(sha_a: str, path_a: str, sha_b: str, path_b: str) -> alignment.AlignedPair:
-    """Both originals decoded in parallel (Pillow releases the GIL), the larger resized."""
-    return alignment.align_pair(read_original(path_a, "Image A"), read_original(path_b, "Image B"))
+    """Both originals decoded once, in parallel (Pillow releases the GIL), and shared with the
+    pixel-peeper through `decoded`; the larger is resized to the smaller."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        img_a = pool.submit(decoded, sha_a, path_a)
+        img_b = pool.submit(decoded, sha_b, path_b)
+        return alignment.align_images(img_a.result(), img_b.result())
 
 
 @st.cache_data(max_entries=32, show_spinner="Measuring PSNR, SSIM and differences…")
