@@ -69,3 +69,10 @@ def test_redaction() -> None:
         "x-goog-api-key": REDACTED, "Content-Type": "j"}
     pem = "-----{} PRIVATE KEY-----".format("BEGIN") + "\nMIIE\n" + "-----END PRIVATE KEY-----"
     assert "MIIE" not in redact_text(f"key: {pem}")
+
+
+def test_credential_shapes_are_redacted_without_knowing_them() -> None:
+    key = "AI" + "za" + "Sy" + "Q" * 33
+    text = f'prompt with {key} and {{"private_key_id": "abc123", "type": "service_account"}}'
+    out = redact_text(text)
+    assert key not in out and "abc123" not in out and redact_text(out) == out

@@ -24,9 +24,9 @@ from typing import Any, BinaryIO
 
 from playground.capabilities import platform_label
 from playground.export import comparison, html, manifest
-from playground.export.scrub import scrub_text
 from playground.export.selection import PackImage, PackPair, Selection, select
 from playground.imaging import ImageDataError, make_preview
+from playground.redaction import redact_text
 from playground.report import human_bytes
 from playground.storage.history import HistoryStore
 from playground.storage.reviews import reviews_for
@@ -257,10 +257,10 @@ class _PackWriter:
                               self.missing)
         texts = {"manifest.json": manifest.to_json(doc), "manifest.csv": manifest.to_csv(rows),
                  "metrics.json": manifest.to_json(metrics_doc),
-                 "index.html": self._fill_previews(scrub_text(html.render_page(page),
+                 "index.html": self._fill_previews(redact_text(html.render_page(page),
                                                               self.secrets))}
         for name in TEXT_FILES:
-            text = texts[name] if name == "index.html" else scrub_text(texts[name], self.secrets)
+            text = texts[name] if name == "index.html" else redact_text(texts[name], self.secrets)
             zf.writestr(self._info(name), text.encode("utf-8"),
                              compress_type=zipfile.ZIP_DEFLATED)
         self.done += 1

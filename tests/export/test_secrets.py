@@ -12,7 +12,8 @@ import pytest
 
 from playground.cli import main
 from playground.config import load_settings
-from playground.export.scrub import pack_secrets, scrub_text
+from playground.export.scrub import pack_secrets
+from playground.redaction import redact_text
 from playground.storage.history import HistoryStore
 from playground.storage.reviews import Review, save_review
 
@@ -71,7 +72,7 @@ _PEM = "-----{} PRIVATE KEY-----"
     _PEM.format("BEGIN") + "\nMIIE\n" + _PEM.format("END"),
 ])
 def test_credential_shapes_are_scrubbed_without_knowing_them(text: str) -> None:
-    scrubbed = scrub_text(text)
+    scrubbed = redact_text(text)
     assert "[REDACTED]" in scrubbed
     assert not re.search(r"AIza[0-9A-Za-z]{10}|0123abcd|ya29\.a0|MIIE", scrubbed)
-    assert scrub_text(scrubbed) == scrubbed
+    assert redact_text(scrubbed) == scrubbed
