@@ -22,6 +22,9 @@ from playground.ui.slider import image_slider
 from playground.ui.tasks_view import wait_for_task
 from playground.ui.urlstate import seed_from_url, to_url, write_to_url
 
+#: Crop side in screen pixels: two crops side by side must fit the page at 1400 px wide, or the
+#: browser would clip one under the other (shown at exactly 100 %, never scaled).
+PEEPER_SIDE = 448
 VIEWS = {"slider": "Slider", "side": "Side by side", "peeper": "Pixel peeper",
          "heatmap": "Difference heatmap", "blink": "Blink"}
 
@@ -84,7 +87,7 @@ def pixel_peeper(a: ImageChoice, b: ImageChoice) -> None:
                           horizontal=True, on_change=to_url("cmp_zoom", "zoom"))
     write_to_url("cmp_zoom", "zoom")
     metrics = cache.pair_metrics(fa.sha256, fa.path or "", fb.sha256, fb.path or "")
-    presets = crops.region_presets(*img_a.size, zoom=zoom, grid=metrics.grid)
+    presets = crops.region_presets(*img_a.size, side=PEEPER_SIDE, zoom=zoom, grid=metrics.grid)
     names = [*presets, "custom"]
     seed_from_url("cmp_region", "region", names, "busiest" if "busiest" in presets else "centre")
     region_name = region_col.selectbox("Region", names, key="cmp_region",
@@ -104,7 +107,7 @@ def pixel_peeper(a: ImageChoice, b: ImageChoice) -> None:
     write_to_url("cmp_x", "x")
     write_to_url("cmp_y", "y")
     view = crops.peeper_view(img_a, img_b, crops.Region(x, y, side, base.h), zoom=zoom)
-    for col, data, region, c, name in zip(st.columns(2), (view.a, view.b),
+    for col, data, region, c, name in zip(st.columns(2, gap="small"), (view.a, view.b),
                                           (view.region_a, view.region_b), (a, b), "AB", strict=True):
         with col:
             st.image(data, output_format="PNG", width=region.w * zoom,

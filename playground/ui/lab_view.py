@@ -13,6 +13,7 @@ from playground.lab import chart_rows
 from playground.report import human_bytes
 from playground.storage.files import extension_for
 from playground.ui import analysis_cache as cache
+from playground.ui.compare_view import PEEPER_SIDE
 from playground.ui.slider import image_slider
 
 MIMES = {"JPEG": "image/jpeg", "WebP": "image/webp", "PNG": "image/png"}
@@ -48,21 +49,35 @@ def point_bytes(sha256: str, path: str, series: str, quality: int | None) -> byt
     return encode_point(cache.read_original(path, "The image"), series, quality)
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def original_preview(sha256: str, path: str) -> bytes:
+    return make_preview(cache.read_original(path, "The image"))
+
+
+@st.cache_data(max_entries=8, show_spinner="Preparing the preview and the 100% crops…")
+def point_views(sha256: str, path: str, series: str, quality: int | None,
+                label: str) -> tuple[bytes, crops.PeeperView]:
+    """The point's display preview and a centre crop of both images; decoded once per point."""
+    data = point_bytes(sha256, path, series, quality)
+    img_o = cache.decoded(sha256, path)
+    region = crops.region_presets(*img_o.size, side=PEEPER_SIDE)["centre"]
+    return make_preview(data), crops.peeper_view(img_o, cache.decoding.decode_image(data, label),
+                                                 region)
+
+
 def point_preview(sha256: str, path: str, result: SweepResult, label: str) -> None:
     point = next(p for p in result.points if p.label == label)
     if point.source != "local":
         st.caption("Server-side points are shown in Compare (pick both images there).")
         return
     data = point_bytes(sha256, path, point.series, point.quality)
-    original_preview = make_preview(cache.read_original(path, "The image"))
-    image_slider(original_preview, make_preview(data), label_a="Original",
+    preview, view = point_views(sha256, path, point.series, point.quality, point.label)
+    image_slider(original_preview(sha256, path), preview, label_a="Original",
                  label_b=f"{point.label} · {human_bytes(len(data))}", key=(sha256, point.label))
-    img_o = cache.decoded(sha256, path)
-    img_p = cache.decoding.decode_image(data, point.label)
-    region = crops.region_presets(*img_o.size)["centre"]
-    view = crops.peeper_view(img_o, img_p, region)
-    for col, crop, name in zip(st.columns(2), (view.a, view.b), ("Original", point.label), strict=True):
-        col.image(crop, output_format="PNG", width=region.w, caption=f"{name}, centre 100%")
+    for col, crop, name in zip(st.columns(2, gap="small"), (view.a, view.b),
+                               ("Original", point.label), strict=True):
+        col.image(crop, output_format="PNG", width=view.region_a.w,
+                  caption=f"{name}, centre 100%")
     mime = MIMES.get(point.format, "application/octet-stream")
     st.download_button(
         f"Download {point.label} ({format_name(mime)}, {human_bytes(len(data))})",

@@ -52,6 +52,8 @@ def test_compare_link_views_and_peeper(page: Any, app: AppServer, pair: tuple[in
     sizes = [crops.nth(n).locator("img").evaluate("i => [i.naturalWidth, i.clientWidth]")
              for n in range(2)]
     assert all(natural == shown for natural, shown in sizes), sizes  # 100%: no resampling
+    left, right = (crops.nth(n).locator("img").bounding_box() for n in range(2))
+    assert left["x"] + left["width"] <= right["x"], (left, right)  # side by side, none clipped
     expect(main.get_by_text("PSNR")).to_be_visible()
     expect(main.get_by_text("SSIM", exact=True)).to_be_visible()
     full_screenshot(page, ARTIFACTS / "compare-peeper.png")
