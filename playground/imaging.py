@@ -233,6 +233,3 @@ def make_preview(data: bytes, max_side: int = PREVIEW_MAX_SIDE, quality: int = 8
     img.save(out, "JPEG", quality=quality)
     return out.getvalue()
 
-
-def make_thumbnail(data: bytes, max_side: int = THUMB_MAX_SIDE) -> bytes:
-    return make_preview(data, max_side=max_side, quality=80)

@@ -6,7 +6,6 @@ The same bytes are stored once, whatever backend or run produced them; writes ar
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 import threading
@@ -57,9 +56,6 @@ class ImageFiles:
         """The original bytes. Raises FileNotFoundError with the path if it was deleted."""
         return (self.root / rel).read_bytes()
 
-    def exists(self, rel: str) -> bool:
-        return (self.root / rel).is_file()
-
     def remove(self, rel: str, sha256: str) -> None:
         (self.root / rel).unlink(missing_ok=True)
         for cached in (self.root / "previews").glob(f"{sha256}-*.jpg"):
@@ -91,7 +87,3 @@ class ImageFiles:
     def thumbnail(self, rel: str, sha256: str) -> bytes:
         """A small cached JPEG for grids; never the 4K original (issue 4 §3)."""
         return self.preview(rel, sha256, THUMB_MAX_SIDE)
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
