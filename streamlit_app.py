@@ -1,10 +1,10 @@
-"""Banana Split: page config and navigation — nothing else (STYLE.md)."""
+"""Banana Split: page config and navigation — nothing else."""
 
 import streamlit as st
 
-from playground.ui.chrome import demo_banner
-from playground.ui.frame import app_frame
-from playground.ui.runtime import get_runtime
+from playground.app.chrome import demo_banner
+from playground.app.frame import app_frame
+from playground.app.runtime import get_runtime
 
 st.set_page_config(page_title="Banana Split", page_icon="🍌", layout="wide")
 

@@ -1,4 +1,4 @@
-"""The web app's performance budgets (issue 4 §6), measured in a real browser.
+"""The web app's performance budgets, measured in a real browser.
 
 1. Bytes sent to the browser to show a pair of 4K results, slider and previews included
    (WebSocket frames + /media requests after the click): budget ≤ 3 MB.

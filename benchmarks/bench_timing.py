@@ -1,4 +1,4 @@
-"""Timing truth under load: measured TTFB/total vs the emulator's injected delay (issue 6 §1).
+"""Timing truth under load: measured TTFB/total vs the emulator's injected delay.
 
 For concurrency 1, 8 and 32 it runs a benchmark against the emulator with an explicit delay
 (`set_latency`) and prints the error of every attempt's measured time against the injected one,
@@ -14,11 +14,9 @@ as p50 / p95 / max in milliseconds. The goal (tested in tests/bench) is p95 ≤ 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,35 +24,20 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playground.bench.emulated import start_emulator_process
 from playground.bench.engine import LAUNCH_INTERVAL_S, start_run
 from playground.bench.matrix import BenchSpec, plan_run
 from playground.bench.store import BenchStore
 from playground.config import Settings
-from playground.demo import demo_settings
-from playground.emulator import EmulatorConfig, start_emulator
-from playground.emulator.control import EmulatorControl
-from playground.storage.history import HistoryStore
-
-
-@contextlib.contextmanager
-def emulator(kind: str) -> Iterator[tuple[str, EmulatorControl]]:
-    if kind == "thread":
-        handle = start_emulator(EmulatorConfig(latency_profile="instant"))
-        try:
-            yield handle.base_url, handle.control
-        finally:
-            handle.stop()
-        return
-    with start_emulator_process("instant") as child:
-        yield child.base_url, child.control
+from playground.generation.demo import start_demo
+from playground.history.store import HistoryStore
 
 
 def measure(concurrency: int, args: argparse.Namespace) -> dict[str, Any]:
-    with emulator(args.server) as (base, control), tempfile.TemporaryDirectory() as tmp:
-        control.set_latency(args.ttfb, args.body)
-        settings = demo_settings(Settings(data_dir=Path(tmp), retries=0), base,
-                                 {"aistudio", "vertex"})
+    with tempfile.TemporaryDirectory() as tmp, start_demo(
+            Settings(data_dir=Path(tmp), retries=0), ("aistudio", "vertex"),
+            separate_process=args.server == "process", latency_profile="instant") as demo:
+        demo.control.set_latency(args.ttfb, args.body)
+        settings = demo.settings
         store = HistoryStore(Path(tmp))
         # One prompt, repeated: the emulator renders it once (cached), so its own CPU work does
         # not delay the headers and what is measured is the client's timing.

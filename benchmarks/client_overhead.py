@@ -3,7 +3,7 @@
 Compares Banana Split's path (parse, sniff, measure, segments, content-addressed write, SQLite
 row) with a raw baseline (json + base64 decode + write the file) and with the google-genai SDK
 parsing the same body (its converter + pydantic model, then writing the image).
-Targets (issue 3 §10): ours ≤ the SDK's time and ≤ 1.3× the raw baseline.
+Targets: ours ≤ the SDK's time and ≤ 1.3× the raw baseline.
 
     python benchmarks/client_overhead.py [--repeats 9]
 """
@@ -24,10 +24,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from playground.clients.wire import parse_into
+from playground.domain.types import GenerationResult, ImageRequest
 from playground.emulator import EmulatorConfig, start_emulator, write_service_account_file
-from playground.models import GenerationResult, ImageRequest
-from playground.service import _fill_success
-from playground.storage.history import HistoryStore
+from playground.history.store import HistoryStore
 
 REQ = ImageRequest(prompt="a red fox in snow at dawn, 4K", aspect_ratio="16:9", image_size="4K",
                    model="gemini-3-pro-image-preview")
@@ -63,8 +63,9 @@ def fetch_body(platform: str) -> bytes:
 
 
 def ours(body: bytes, store: HistoryStore) -> None:
+    """What happens after the last body byte: parse into the result, then the caller saves it."""
     result = GenerationResult(backend="vertex", request=REQ, status="error", model=REQ.model)
-    _fill_success(result, body, store)
+    parse_into(result, body)
     store.save(result)
 
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
-from playground.catalog import MODELS
+from playground.domain.catalog import MODELS
 from playground.emulator import start_emulator
 from playground.emulator.render import ImageJob, RenderCache, render_image
 

@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PIL import Image
 
 from playground.analysis.scenes import photo_like_scene
+from playground.domain.imaging import describe_image
+from playground.domain.types import GenerationResult, ImageRequest, Timing
 from playground.export import build_review_pack
-from playground.imaging import describe_image
-from playground.models import GenerationResult, ImageRequest, Timing
-from playground.storage.history import HistoryStore
+from playground.history.store import HistoryStore
 
 
 def encode(pixels: object, fmt: str) -> bytes:
@@ -48,7 +48,7 @@ def make_history(folder: Path, width: int, height: int, noise: float, drafts: in
         for n in range(drafts + 1):
             data = encode(photo_like_scene(width, height, noise=noise, seed=n), fmt)
             facts = describe_image(data, declared_mime=f"image/{fmt.lower()}", is_draft=n < drafts)
-            result.images.append(store.store_image(data, facts))
+            result.images.append(facts)  # saved with its bytes below
         store.save(result)
 
 

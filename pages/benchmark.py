@@ -3,12 +3,12 @@ distributions with confidence intervals."""
 
 import streamlit as st
 
+from playground.app import bench_view as view
+from playground.app.chrome import error_boundary
+from playground.app.frame import require_app_frame
+from playground.app.runtime import get_runtime
 from playground.bench.launch import launch_run
 from playground.bench.store import BenchStore
-from playground.ui import bench_view as view
-from playground.ui.chrome import error_boundary
-from playground.ui.frame import require_app_frame
-from playground.ui.runtime import get_runtime
 
 require_app_frame()
 runtime = get_runtime()
@@ -50,11 +50,8 @@ with error_boundary(runtime):
                    f"cost ${record.cost_usd:.4f} (estimate ${record.estimate_usd or 0:.4f})")
         if record.missing and st.button(f"Resume: run the {record.missing} missing tasks",
                                         key="bench-resume"):
-            env = record.environment
-            demo_platforms = set(env.get("demo_platforms") or []) if env.get("demo") else set()
             view.active_runs()[record.id] = launch_run(
-                bench.plan_of(record), runtime.settings, store, demo_platforms=demo_platforms,
-                latency_profile=env.get("latency_profile"), time_scale=env.get("time_scale"),
+                bench.plan_of(record), runtime.settings, store, environment=record.environment,
                 resume_id=record.id)
             st.rerun()
         summary = view.cached_summary(store, record.id, record.finished)
@@ -77,7 +74,7 @@ with error_boundary(runtime):
             if plan is not None and st.button("Start the run", type="primary",
                                               disabled=not accepted, key="bench-start"):
                 launched = launch_run(plan, runtime.settings, store,
-                                      demo_platforms=set(runtime.demo_platforms), **options)
+                                      environment=view.run_environment(runtime, options))
                 view.active_runs()[launched.run_id] = launched
                 st.query_params["run"] = launched.run_id
                 st.rerun()

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from playground.review import default_pair, image_choices
-from playground.ui import compare_view as view
-from playground.ui.chrome import error_boundary
-from playground.ui.frame import require_app_frame
-from playground.ui.runtime import get_runtime
+from playground.app import compare_view as view
+from playground.app.chrome import error_boundary
+from playground.app.frame import require_app_frame
+from playground.app.runtime import get_runtime
+from playground.review.choices import default_pair, image_choices
 
 require_app_frame()
 runtime = get_runtime()
@@ -25,11 +25,11 @@ with error_boundary(runtime):
     chosen = view.pick_view()
     view.show_view(chosen, store, a, b)
     st.subheader("Metrics", anchor=False)
-    view.show_metrics(a, b)
+    view.show_metrics(store, a, b)
     st.subheader("Why is one bigger?", anchor=False)
-    view.why_bigger(a, b)
+    view.why_bigger(store, a, b)
     with st.expander("Byte breakdown: pixel data, metadata, container"):
-        view.show_breakdowns(a, b)
+        view.show_breakdowns(store, a, b)
     st.subheader("Review notes", anchor=False)
     view.review_notes(store, a, b)
     view.export_pair(runtime, a, b)

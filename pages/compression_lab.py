@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from playground.lab import server_side_candidates, sweep_job, with_threshold
-from playground.review import default_image, image_choices
-from playground.ui import analysis_cache as cache
-from playground.ui import lab_view
-from playground.ui.chrome import error_boundary
-from playground.ui.frame import require_app_frame
-from playground.ui.runtime import get_runtime
-from playground.ui.tasks_view import wait_for_task
-from playground.ui.urlstate import seed_from_url, to_url, write_to_url
+from playground.app import analysis_cache as cache
+from playground.app import lab_view
+from playground.app.chrome import error_boundary
+from playground.app.frame import require_app_frame
+from playground.app.runtime import get_runtime
+from playground.app.tasks_view import wait_for_task
+from playground.app.urlstate import seed_from_url, to_url, write_to_url
+from playground.review.choices import default_image, image_choices
+from playground.review.lab import server_side_candidates, sweep_job, with_threshold
 
 require_app_frame()
 runtime = get_runtime()
@@ -31,14 +31,14 @@ with error_boundary(runtime):
                  on_change=to_url("lab_img", "img"))
     write_to_url("lab_img", "img")
     chosen = by_id[st.session_state["lab_img"]]
-    sha, path = chosen.facts.sha256, chosen.facts.path or ""
+    sha = chosen.facts.sha256
     threshold = st.slider("SSIM threshold", 0.90, 0.999, 0.98, 0.001, format="%.3f", key="lab_ssim")
     candidates = server_side_candidates(store, chosen.result, chosen.facts)
     if candidates:
         st.caption(f"Also plotting {len(candidates)} Vertex server-side JPEG(s) of the same prompt "
                    f"(compressionQuality {', '.join(str(q) for q, _ in candidates)}).")
     task = cache.task_runner().submit(("sweep", sha, tuple(q for q, _ in candidates)),
-                                      sweep_job(path, candidates))
+                                      sweep_job(store, chosen.facts, candidates))
     if not task.is_done:
         wait_for_task(task, "Re-encoding and scoring", "points", cancellable=True)
         st.stop()
@@ -62,4 +62,4 @@ with error_boundary(runtime):
     labels = [p.label for name in result.series_names() for p in result.series(name)]
     chosen_label = st.selectbox("Preview a point against the original", labels,
                                 index=labels.index(best.label) if best else 0, key="lab_point")
-    lab_view.point_preview(sha, path, result, chosen_label)
+    lab_view.point_preview(store, chosen.facts, result, chosen_label)

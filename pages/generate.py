@@ -2,15 +2,16 @@
 
 import streamlit as st
 
-from playground.jobs import GenerationJob
-from playground.service import RetryPolicy, generate
-from playground.ui.chrome import error_boundary
-from playground.ui.controls import form_problems, generation_form
-from playground.ui.frame import require_app_frame
-from playground.ui.inspector import raw_body_editor, request_inspector
-from playground.ui.pair import pair_view
-from playground.ui.results import load_results, result_column, show_live_progress, warm_previews
-from playground.ui.runtime import get_runtime
+from playground.app.chrome import error_boundary
+from playground.app.controls import generation_form
+from playground.app.frame import require_app_frame
+from playground.app.inspector import raw_body_editor, request_inspector
+from playground.app.pair import pair_view
+from playground.app.results import load_results, result_column, show_live_progress, warm_previews
+from playground.app.runtime import get_runtime
+from playground.clients.http import RetryPolicy
+from playground.generation.job import GenerationJob
+from playground.generation.run import RunOptions, generate
 
 require_app_frame()
 runtime = get_runtime()
@@ -22,14 +23,13 @@ with error_boundary(runtime):
     form = generation_form(default_retries=runtime.settings.retries,
                            default_timeout_s=runtime.settings.timeout_s)
     if st.button("Generate", type="primary", key="generate"):
-        problems = form_problems(form)
-        for message in problems:
+        for message in form.problems:
             st.error(message, icon=":material/front_hand:")
-        if not problems:
-            job = GenerationJob(form.request, form.platforms, runtime.settings,
-                                client=runtime.client, store=runtime.store,
-                                policy=RetryPolicy(retries=form.retries), timeout_s=form.timeout_s,
-                                on_result=warm_previews(runtime.store)).start()
+        if not form.problems:
+            options = RunOptions(policy=RetryPolicy(retries=form.retries), timeout_s=form.timeout_s)
+            job = GenerationJob(form.check, runtime.targets(form.platforms), client=runtime.client,
+                                store=runtime.store, options=options,
+                                on_saved=warm_previews(runtime.store)).start()
             show_live_progress(job)
             st.session_state["gen_last"] = {p: r.id for p, r in job.results.items()}
             if job.error is not None:
@@ -42,10 +42,11 @@ with error_boundary(runtime):
         if problem:
             st.error(problem)
         elif st.button("Send raw", key="raw_send"):
-            result = generate(form.request, platform, runtime.settings, client=runtime.client,
-                              store=runtime.store, raw_body=body, policy=RetryPolicy(retries=0),
-                              timeout_s=form.timeout_s)
-            st.session_state["gen_last"] = {platform: result.id}
+            options = RunOptions(policy=RetryPolicy(retries=0), timeout_s=form.timeout_s,
+                                 raw_body=body)
+            result = generate(form.request, runtime.platforms[platform], client=runtime.client,
+                              options=options)
+            st.session_state["gen_last"] = {platform: runtime.store.save(result)}
 
     ids = st.session_state.get("gen_last")
     if ids:

@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from playground import catalog
-from playground.capabilities import platform_label
-from playground.ui.chrome import error_boundary
-from playground.ui.controls import request_query_params
-from playground.ui.export_button import review_pack_button
-from playground.ui.frame import require_app_frame
-from playground.ui.history_view import PAGE_SIZE, grid
-from playground.ui.inspector import request_inspector
-from playground.ui.results import result_column
-from playground.ui.runtime import get_runtime
+from playground.app.chrome import error_boundary
+from playground.app.controls import request_query_params
+from playground.app.export_button import review_pack_button
+from playground.app.frame import require_app_frame
+from playground.app.history_view import PAGE_SIZE, grid
+from playground.app.inspector import request_inspector
+from playground.app.results import result_column
+from playground.app.runtime import get_runtime
+from playground.domain import catalog
+from playground.domain.labels import platform_label
 
 require_app_frame()
 runtime = get_runtime()

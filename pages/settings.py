@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from playground.capabilities import platform_label
-from playground.connection import check_connection
-from playground.ui.chrome import error_boundary
-from playground.ui.frame import require_app_frame
-from playground.ui.runtime import get_runtime
-from playground.ui.settings_view import credential_rows, profile_choices
+from playground.app.chrome import error_boundary
+from playground.app.frame import require_app_frame
+from playground.app.runtime import get_runtime
+from playground.app.settings_view import credential_rows, profile_choices
+from playground.clients.probe import check_connection
+from playground.domain.labels import platform_label
 
 require_app_frame()
 runtime = get_runtime()
@@ -20,7 +20,7 @@ with error_boundary(runtime):
             st.markdown("\n".join(f"- **{k}:** {v}" for k, v in credential_rows(runtime, platform)))
             if st.button("Test connection", key=f"test-{platform}"):
                 st.session_state[f"conn-{platform}"] = check_connection(
-                    platform, runtime.settings, runtime.client)
+                    runtime.platforms[platform], runtime.client)
             report = st.session_state.get(f"conn-{platform}")
             if report is not None:
                 if report.ok:

@@ -1,6 +1,6 @@
 """The only module that reads the environment (and, via the UI layer, Streamlit secrets).
 
-Names follow Google's own conventions (issue 3 §6). Secrets are wrapped in `Secret`, whose
+Names follow Google's own conventions. Secrets are wrapped in `Secret`, whose
 repr/str never reveal the value, so a stray log line or f-string cannot leak them.
 """
 
@@ -13,11 +13,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from playground.errors import ConfigError
+from playground.domain.errors import ConfigError
 
 AISTUDIO_DEFAULT_BASE = "https://generativelanguage.googleapis.com"
 DEFAULT_LOCATION = "global"
-DEFAULT_TIMEOUT_S = 300.0  # 4K Pro can take over 100 s (reference §0.10: use ≥ 180 s)
+DEFAULT_TIMEOUT_S = 300.0  # 4K Pro can take over 100 s (docs/wire-notes.md "Latency": use ≥ 180 s)
 DEFAULT_RETRIES = 2
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
@@ -52,15 +52,6 @@ class Secret:
         return bool(self._value)
 
 
-def vertex_base_url(location: str) -> str:
-    """Host by location, as the SDK chooses it (reference §1)."""
-    if location == "global":
-        return "https://aiplatform.googleapis.com"
-    if location in ("us", "eu"):
-        return f"https://aiplatform.{location}.rep.googleapis.com"
-    return f"https://{location}-aiplatform.googleapis.com"
-
-
 def default_data_dir() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "banana-split"
@@ -76,7 +67,7 @@ class AiStudioSettings:
     api_key: Secret | None = None
     key_source: str | None = None  # "env GOOGLE_API_KEY", "secrets GEMINI_API_KEY", "demo", …
     base_url: str = AISTUDIO_DEFAULT_BASE
-    api_version: str = "v1beta"  # reference §0.7: v1 rejected responseModalities
+    api_version: str = "v1beta"  # docs/wire-notes.md "Hosts": v1 rejected responseModalities
 
     @property
     def is_configured(self) -> bool:
@@ -91,7 +82,7 @@ class VertexSettings:
     credentials_source: str | None = None  # "env GOOGLE_APPLICATION_CREDENTIALS", "gcloud ADC", "demo"
     express_api_key: Secret | None = None
     express_key_source: str | None = None
-    base_url: str | None = None  # None = chosen by location
+    base_url: str | None = None  # None = chosen by location (clients/vertex.py)
     api_version: str = "v1"
     use_metadata_server: bool = False  # ADC from GCE/Cloud Run metadata (opt-in: offline probing is slow)
 
@@ -104,10 +95,6 @@ class VertexSettings:
         if self.is_express:
             return True
         return bool(self.project) and (bool(self.credentials_file) or self.use_metadata_server)
-
-    @property
-    def resolved_base_url(self) -> str:
-        return (self.base_url or vertex_base_url(self.location)).rstrip("/")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ _PREFIXES = ("GOOGLE_", "GEMINI_", "PLAYGROUND_", "CLOUDSDK_")
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """A developer's own credentials must never leak into a test (STYLE.md, Tests §6)."""
+    """A developer's own credentials must never leak into a test."""
     for name in list(os.environ):
         if name.startswith(_PREFIXES):
             monkeypatch.delenv(name, raising=False)

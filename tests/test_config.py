@@ -7,16 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from playground.clients.base import platform_for
 from playground.config import Secret, load_settings, missing_config_message
-from playground.errors import ConfigError
-from playground.redaction import REDACTED, redact_headers, redact_json, redact_text
+from playground.domain.errors import ConfigError
+from playground.domain.redaction import REDACTED, redact_headers, redact_json, redact_text
 
 
 def test_defaults_with_nothing_set(tmp_path: Path) -> None:
     s = load_settings(env={"HOME": str(tmp_path)})
     assert not s.aistudio.is_configured and not s.vertex.is_configured
     assert s.vertex.location == "global"
-    assert s.vertex.resolved_base_url == "https://aiplatform.googleapis.com"
+    assert platform_for("vertex", s).base_url == "https://aiplatform.googleapis.com"
     assert s.aistudio.base_url == "https://generativelanguage.googleapis.com"
     assert "GOOGLE_API_KEY" in (missing_config_message("aistudio", s) or "")
     assert "GOOGLE_APPLICATION_CREDENTIALS" in (missing_config_message("vertex", s) or "")
@@ -33,7 +34,7 @@ def test_google_names(tmp_path: Path) -> None:
     assert s.aistudio.key_source == "env GEMINI_API_KEY"
     assert s.aistudio.base_url == "http://127.0.0.1:1"
     assert s.vertex.project == "from-file" and s.vertex.location == "us-central1"
-    assert s.vertex.resolved_base_url == "http://127.0.0.1:2"
+    assert platform_for("vertex", s).base_url == "http://127.0.0.1:2"
     assert s.vertex.is_configured and not s.vertex.is_express
     assert s.data_dir == tmp_path / "d"
     # GOOGLE_API_KEY wins over GEMINI_API_KEY, env wins over secrets.

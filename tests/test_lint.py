@@ -1,4 +1,4 @@
-"""ruff on the whole tree (the style checks of STYLE.md); mypy is a developer check, see README."""
+"""ruff on the whole tree (the style checks in pyproject.toml); mypy is a developer check, see README."""
 
 from __future__ import annotations
 

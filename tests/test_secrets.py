@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from playground.cli import main
+from playground.cli.main import main
 
 
 def all_bytes_under(folder: Path) -> bytes:

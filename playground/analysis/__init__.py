@@ -16,4 +16,6 @@ sampling   tile-sampled SSIM/PSNR for the sweep
 sweep      the Compression Lab job
 memo       pair_key and a thread-safe LRU memo
 scenes     synthetic photo-like test scenes
+
+Imports only domain/: bytes and arrays in, facts out.
 """

@@ -16,9 +16,9 @@ import re
 import struct
 from dataclasses import dataclass
 
-from playground import imaging
 from playground.analysis.decoding import AnalysisInputError
-from playground.models import Segment
+from playground.domain import imaging
+from playground.domain.types import Segment
 
 _SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")  # a marker that is not RSTn or stuffing
 _PNG_PIXEL_CHUNKS = {b"IDAT", b"PLTE", b"tRNS"}

@@ -12,17 +12,8 @@ import warnings
 import numpy as np
 from PIL import Image
 
-from playground import imaging
-
-
-class AnalysisInputError(imaging.ImageDataError):
-    """An image the analysis cannot use. `str(exc)` says what is wrong and what to do."""
-
-    def __init__(self, message: str, *, hint: str = "") -> None:
-        full = f"{message} {hint}".strip() if hint else message
-        super().__init__(full)
-        self.message = message
-        self.hint = hint
+from playground.domain import imaging
+from playground.domain.errors import AnalysisInputError, ImageDataError
 
 
 def pixel_limit() -> int | None:
@@ -57,7 +48,7 @@ def decode_image(data: bytes | None, label: str = "The image") -> Image.Image:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img = imaging.open_image(data)
         return imaging.to_rgb(img)
-    except imaging.ImageDataError as exc:
+    except ImageDataError as exc:
         raise AnalysisInputError(
             f"{label} could not be decoded. {exc}",
             hint="Check that the file is a complete PNG, JPEG or WebP image.",

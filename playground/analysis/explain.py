@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from playground import imaging
 from playground.analysis.reencode import LikeForLike
-from playground.models import ImageFacts
-from playground.report import human_bytes
+from playground.domain import imaging
+from playground.domain.labels import human_bytes
+from playground.domain.types import ImageFacts
 
 SAME_SIZE_TOLERANCE = 0.01  # within 1 % counts as "the same size"
 RATIO_CHANGE_WORTH_SAYING = 0.05

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from playground.imaging import PREVIEW_MAX_SIDE
+from playground.domain.imaging import PREVIEW_MAX_SIDE
 
 DEFAULT_AMPLIFICATION = 8.0
 MAX_AUTO_AMPLIFICATION = 64.0

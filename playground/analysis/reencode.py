@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from PIL import Image
 from PIL.JpegImagePlugin import get_sampling
 
-from playground import imaging
 from playground.analysis.decoding import decode_image
+from playground.domain import imaging
 
 LIKE_JPEG_QUALITY = 90
 PNG_COMPRESS_LEVEL = 6

@@ -25,12 +25,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from PIL import Image
 
-from playground import imaging
 from playground.analysis.alignment import align_images
 from playground.analysis.decoding import decode_image, image_to_array
 from playground.analysis.knee import find_knee
 from playground.analysis.reencode import encode
 from playground.analysis.sampling import Sampler, make_sampler, sampled_scores
+from playground.domain import imaging
 
 DEFAULT_QUALITIES = (50, 55, 60, 65, 70, 75, 80, 85, 90, 95, 98, 100)
 DEFAULT_FORMATS = ("JPEG", "WebP", "PNG")

@@ -1,4 +1,4 @@
-"""The "Reproduce the article" preset: its matrix, its claims, and each claim measured (issue 6 §5).
+"""The "Reproduce the article" preset: its matrix, its claims, and each claim measured.
 
 The article behind Banana Split says AI Studio is 2–3× faster, Vertex times out 3–8% of the
 time, 4K Vertex files are 15–20 MB against 3–5 MB on AI Studio (about 4× larger), and JPEG q85
@@ -29,7 +29,7 @@ from playground.bench.stats import (
 )
 from playground.bench.summary import RunSummary, summarize_run
 from playground.bench.verdicts import MIN_SAMPLES, ratio_ci
-from playground.storage.history import HistoryStore
+from playground.history.store import HistoryStore
 
 PRESET = "article"
 ARTICLE_MODEL = "gemini-3-pro-image-preview"

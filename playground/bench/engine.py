@@ -1,7 +1,8 @@
-"""Run a benchmark plan: bounded concurrency, per-backend rate limits, cancel, resume (issue 6 §1).
+"""Run a benchmark plan: bounded concurrency, per-backend rate limits, cancel, resume.
 
-Every task goes through `service.generate`, so retries, timeouts, timing and saving to history
-are exactly the client's. The engine adds three things around it:
+Every task goes through `generation.run.generate`, so retries, timeouts and timing are exactly
+the client's; the engine saves each result to history as it lands. It adds three things around
+it:
 * a rate-limit slot is taken right before each attempt is sent (in the "sending" progress
   callback, i.e. before the clock starts), so retries count against the limit as they do
   against a quota;
@@ -31,14 +32,16 @@ import httpx
 from playground.bench.matrix import BenchSpec, Plan, Task, plan_run
 from playground.bench.ratelimit import LaunchPacer, RateLimiter
 from playground.bench.stats import TaskRecord, attempt_failure_class
-from playground.bench.store import BenchStore, RunRecord, record_of
+from playground.bench.store import BenchStore, RunEnvironment, RunRecord, record_of
+from playground.clients.base import platform_for
+from playground.clients.http import RetryPolicy, make_client
 from playground.config import Settings, missing_config_message
-from playground.errors import ConfigError
-from playground.models import GenerationResult
-from playground.service import Backend, ProgressEvent, RetryPolicy, generate, make_client
-from playground.storage.history import HistoryStore
+from playground.domain.errors import ConfigError
+from playground.domain.types import GenerationResult
+from playground.generation.run import ProgressEvent, RunOptions, generate
+from playground.history.store import HistoryStore
 
-CANCELLED_NOTE = "Cancelled while waiting to retry."  # service.generate's own note
+CANCELLED_NOTE = "Cancelled while waiting to retry."  # generation.run.generate's own note
 LAUNCH_INTERVAL_S = 0.010  # between request starts, see LaunchPacer
 
 
@@ -122,7 +125,9 @@ class BenchRun:
         self._own_client = client is None
         self.client = client or make_client(settings)
         self._on_event = on_event
-        self._backends = {c.backend: Backend(c.backend, settings) for c in plan.cells}
+        self._backends = {c.backend: platform_for(c.backend, settings) for c in plan.cells}
+        for platform in self._backends.values():
+            platform.auth  # noqa: B018 - load credentials now, not while timed requests fly
         self._limiters = ({b: RateLimiter(spec.rpm, window_s=rate_window_s)
                            for b in self._backends} if spec.rpm else {})
         self._pacer = LaunchPacer(launch_interval_s)
@@ -249,15 +254,16 @@ class BenchRun:
             elif flying[0]:
                 self._set_flying(flying, False)
 
+        options = RunOptions(policy=self.policy, timeout_s=self.plan.spec.timeout_s,
+                             on_progress=hook, cancel=self._cancel,
+                             rng=random.Random(f"{self.plan.spec.seed}:{task.index}"))
         try:
-            result = generate(task.cell.request(task.prompt), backend, self.settings,
-                              client=self.client, store=self.history, policy=self.policy,
-                              timeout_s=self.plan.spec.timeout_s, on_progress=hook,
-                              cancel=self._cancel, backend=self._backends[backend],
-                              rng=random.Random(f"{self.plan.spec.seed}:{task.index}"))
+            result = generate(task.cell.request(task.prompt), self._backends[backend],
+                              client=self.client, options=options)
         finally:
             if flying[0]:
                 self._set_flying(flying, False)
+        self.history.save(result)  # cut off or not, what went on the wire is history
         if self._was_cut_off(result):
             return
         record = record_of(task, result)
@@ -299,7 +305,7 @@ class BenchRun:
 
 
 def start_run(plan: Plan, settings: Settings, store: HistoryStore, *,
-              environment: dict[str, Any] | None = None, run_id: str | None = None,
+              environment: RunEnvironment | None = None, run_id: str | None = None,
               background: bool = True, **options: Any) -> BenchRun:
     """Record a new run (spec, order, skipped cells) and start it.
 

@@ -3,7 +3,7 @@
 A *cell* is one configuration (backend, model, size, ratio, output option); prompts and repeats
 are the samples inside it. The plan lists the cells that will run, the ones skipped with the
 reason, every task, the seeded random order the tasks run in (so time-of-day drift cannot favour
-one backend, issue 6 §1) and the cost estimate at catalog list prices.
+one backend) and the cost estimate at catalog list prices.
 """
 
 from __future__ import annotations
@@ -13,17 +13,14 @@ from dataclasses import asdict, dataclass, field, replace
 from itertools import product
 from typing import Any
 
-from playground import catalog
-from playground.capabilities import check_request, errors_of, platform_label
-from playground.errors import ConfigError
-from playground.models import ImageRequest
+from playground.domain import catalog
+from playground.domain.errors import BenchInputError
+from playground.domain.labels import platform_label
+from playground.domain.options import check_request
+from playground.domain.types import ImageRequest
 
 MAX_CONCURRENCY = 64
 MAX_REPEATS = 1000
-
-
-class BenchInputError(ConfigError):
-    """A benchmark that cannot start as asked (bad prompts, budget, concurrency, …)."""
 
 
 @dataclass(frozen=True)
@@ -173,13 +170,13 @@ class Plan:
 
 
 def estimate_cost(tasks: list[Task]) -> float:
-    """USD at catalog list prices (§8.1): one output image per task, no retries billed."""
+    """USD at catalog list prices (docs/wire-notes.md "Prices"): one output image per task, no retries billed."""
     total = sum(catalog.list_price_per_image(t.cell.model, t.cell.image_size) for t in tasks)
     return round(total, 6)
 
 
 def cap_concurrency(requested: int) -> tuple[int, str | None]:
-    """Absurd values are capped (issue 6 §6); the note says so."""
+    """Absurd values are capped; the note says so."""
     if requested < 1:
         raise BenchInputError(f"Concurrency must be at least 1 (got {requested}).",
                               hint="Pass --concurrency 1 or more.")
@@ -192,9 +189,9 @@ def cap_concurrency(requested: int) -> tuple[int, str | None]:
 
 def skip_reason(cell: Cell) -> str | None:
     """Why a cell cannot run, or None. Uses the same checks as a single request."""
-    problems = errors_of(check_request(cell.request("probe"), cell.backend))
+    problems = check_request(cell.request("probe"), [cell.backend]).errors(cell.backend)
     if problems:
-        return " ".join(p.message for p in problems)
+        return " ".join(problems)
     if cell.backend == "aistudio" and not cell.output.is_default:
         return ("Output format and JPEG quality are Vertex-only request fields; on AI Studio this "
                 "cell would repeat the default-format cell.")

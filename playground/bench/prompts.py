@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from playground.bench.matrix import BenchInputError
+from playground.domain.errors import BenchInputError
 
 
 def parse_text_prompts(text: str) -> list[str]:

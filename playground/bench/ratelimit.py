@@ -1,4 +1,4 @@
-"""Per-backend request rate limits, held exactly (issue 6 §1).
+"""Per-backend request rate limits, held exactly.
 
 A sliding-window log: at most `rpm` request starts in any window of `window_s` seconds (60 for
 requests per minute). Every HTTP attempt takes a slot, retries included, because that is what

@@ -9,10 +9,10 @@ from playground.bench.article import ClaimResult
 from playground.bench.matrix import Task
 from playground.bench.stats import FAILURE_CLASSES, FAILURE_LABELS, Estimate, GroupStats
 from playground.bench.summary import RunSummary
-from playground.capabilities import platform_label
-from playground.imaging import format_name
-from playground.models import GenerationResult
-from playground.report import human_bytes, result_json
+from playground.domain.imaging import format_name
+from playground.domain.labels import human_bytes, platform_label
+from playground.domain.types import GenerationResult
+from playground.generation.output import result_json
 
 
 def task_json(run_id: str, task: Task, result: GenerationResult) -> dict[str, Any]:
@@ -90,7 +90,7 @@ def format_summary(summary: RunSummary) -> str:
             f"cost ${run.cost_usd:.4f} (estimate ${run.estimate_usd or 0:.4f})")
     if summary.is_emulated:
         head += (f"\nEmulated: these figures come from the built-in emulator "
-                 f"(latency profile {run.environment.get('latency_profile') or 'default'}), "
+                 f"(latency profile {run.environment.latency_profile or 'default'}), "
                  "not from Google.")
     blocks = [head]
     for title, named in (

@@ -1,9 +1,9 @@
-"""Benchmark statistics: pure functions over finished task records (issue 6 §2).
+"""Benchmark statistics: pure functions over finished task records.
 
 Definitions (docs/benchmark.md):
 * A task is one prompt × repeat in one cell; its outcome is that of its last attempt.
 * Latency statistics use successful tasks only, timed on the attempt that succeeded, from
-  the moment it was sent (the client's timing, issue 3 §3). TTFB = response headers, total =
+  the moment it was sent (the client's timing). TTFB = response headers, total =
   last body byte.
 * Percentiles use numpy's default (linear interpolation); confidence intervals are percentile
   bootstrap intervals, seeded, so the same records always give the same numbers.

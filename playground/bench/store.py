@@ -17,10 +17,37 @@ from typing import Any
 
 from playground.bench.matrix import BenchSpec, Plan, Task, plan_run
 from playground.bench.stats import AttemptRecord, TaskRecord, task_failure_class
-from playground.models import GenerationResult
-from playground.storage.history import HistoryStore
+from playground.domain.types import GenerationResult
+from playground.history.store import HistoryStore
 
 RUN_STATUSES = ("running", "cancelled", "finished", "crashed")
+
+
+@dataclass(frozen=True)
+class RunEnvironment:
+    """Where a run ran: against Google, or (demo) against the emulator with this profile and
+    time scale, as the emulator reported them when the run started."""
+
+    demo: bool = False
+    latency_profile: str | None = None
+    time_scale: float | None = None
+    demo_platforms: tuple[str, ...] = ()
+
+    @property
+    def is_time_compressed(self) -> bool:
+        return self.demo and (self.time_scale or 1.0) < 1.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"demo": self.demo, "latency_profile": self.latency_profile,
+                "time_scale": self.time_scale, "demo_platforms": list(self.demo_platforms)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> RunEnvironment:
+        data = data or {}
+        scale = data.get("time_scale")
+        return cls(demo=bool(data.get("demo")), latency_profile=data.get("latency_profile"),
+                   time_scale=None if scale is None else float(scale),
+                   demo_platforms=tuple(data.get("demo_platforms") or ()))
 
 
 @dataclass
@@ -37,14 +64,14 @@ class RunRecord:
     notes: list[str]
     planned: int
     estimate_usd: float | None
-    environment: dict[str, Any] = field(default_factory=dict)  # demo, latency_profile, …
+    environment: RunEnvironment = field(default_factory=RunEnvironment)
     finished: int = 0
     successes: int = 0
     cost_usd: float = 0.0
 
     @property
     def is_demo(self) -> bool:
-        return bool(self.environment.get("demo"))
+        return self.environment.demo
 
     @property
     def missing(self) -> int:
@@ -53,6 +80,7 @@ class RunRecord:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["spec"] = self.spec.to_dict()
+        data["environment"] = self.environment.to_json()
         data["missing"] = self.missing
         return data
 
@@ -92,7 +120,7 @@ class BenchStore:
     # --- runs ----------------------------------------------------------------------------
 
     def create_run(self, plan: Plan, *, run_id: str | None = None,
-                   environment: dict[str, Any] | None = None) -> RunRecord:
+                   environment: RunEnvironment | None = None) -> RunRecord:
         run_id = run_id or new_run_id()
         now = time.time()
         skipped = [{"cell": s.cell.to_dict(), "reason": s.reason} for s in plan.skipped]
@@ -104,7 +132,7 @@ class BenchStore:
                 (run_id, now, now, plan.spec.name, plan.spec.preset, "running",
                  json.dumps(plan.spec.to_dict()), json.dumps(plan.order), json.dumps(skipped),
                  json.dumps(plan.notes), len(plan.tasks), plan.estimate_usd,
-                 json.dumps(environment or {})),
+                 json.dumps((environment or RunEnvironment()).to_json())),
             )
         run = self.get_run(run_id)
         assert run is not None
@@ -187,7 +215,7 @@ def _run_from_row(row: sqlite3.Row) -> RunRecord:
         order=json.loads(row["order_json"]), skipped=json.loads(row["skipped_json"] or "[]"),
         notes=json.loads(row["notes_json"] or "[]"), planned=row["planned"],
         estimate_usd=row["estimate_usd"],
-        environment=json.loads(row["environment_json"] or "{}"),
+        environment=RunEnvironment.from_json(json.loads(row["environment_json"] or "{}")),
         finished=int(row["finished"]), successes=int(row["successes"]),
         cost_usd=round(float(row["cost_usd"]), 6),
     )

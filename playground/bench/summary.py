@@ -1,4 +1,4 @@
-"""One function computes a run's statistics, so the CLI and the page always agree (issue 6)."""
+"""One function computes a run's statistics, so the CLI and the page always agree."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from playground.bench.matrix import Cell
 from playground.bench.stats import GroupStats, TaskRecord, group_stats
 from playground.bench.store import BenchStore, RunRecord
 from playground.bench.verdicts import Statistic, Verdict, compare
-from playground.capabilities import platform_label
-from playground.storage.history import HistoryStore
+from playground.domain.labels import platform_label
+from playground.history.store import HistoryStore
 
 DEFAULT_SEED = 0
 

@@ -1,4 +1,4 @@
-"""A/B verdicts: a ratio with its bootstrap interval, never only "X is faster" (issue 6 §2).
+"""A/B verdicts: a ratio with its bootstrap interval, never only "X is faster".
 
 The ratio is statistic(A) / statistic(B) (e.g. median total time of AI Studio over Vertex).
 Each side is resampled on its own; the 95% percentile interval of the resampled ratios decides:

@@ -1,4 +1,4 @@
-"""API keys, Bearer tokens and the emulator's own OAuth2 token endpoint (reference §1, §6, §7).
+"""API keys, Bearer tokens and the emulator's own OAuth2 token endpoint (docs/wire-notes.md "Hosts", "Errors").
 
 Unmodified google-auth talks to `POST /token`: a service-account file whose `token_uri` points
 here makes `Credentials.refresh()` send a signed JWT-bearer grant, and an authorized-user ADC
@@ -26,6 +26,7 @@ from starlette.responses import JSONResponse
 
 from playground.emulator import envelopes
 from playground.emulator.config import EmulatorConfig
+from playground.emulator.errors import EmulatorError
 from playground.emulator.routing import ApiTarget
 
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -120,7 +121,7 @@ def _check_token(token: str, target: ApiTarget, config: EmulatorConfig,
 # --- the token endpoint -----------------------------------------------------------------------
 
 
-class GrantError(Exception):
+class GrantError(EmulatorError):
     """An OAuth2 error answer: {"error": code, "error_description": text}, HTTP 400."""
 
     def __init__(self, code: str, description: str) -> None:

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from playground.errors import ConfigError
+from playground.domain.errors import ConfigError
 
 LATENCY_PROFILES = ("instant", "measured", "article")
 METADATA_MODES = ("none", "c2pa")
@@ -19,7 +19,7 @@ IMAGEN_MODES = ("retired", "serve")
 
 @dataclass(frozen=True)
 class EmulatorConfig:
-    # --- auth (§1, §6, §7) ---
+    # --- auth (docs/wire-notes.md "Hosts", "Errors") ---
     api_keys: tuple[str, ...] = ()  # accepted AI Studio keys; empty = any non-empty key
     vertex_api_keys: tuple[str, ...] = ()  # accepted Vertex express keys; same rule
     token_ttl_s: float = 3600.0
@@ -28,21 +28,21 @@ class EmulatorConfig:
     service_account_keys: tuple[tuple[str, str], ...] = ()
     require_known_service_accounts: bool = False  # reject grants from unregistered accounts
     express_get_rejects_keys: bool = True  # F-fresque: GET …/publishers/google/models/M?key= → 401
-    expired_token_reason: str = "ACCESS_TOKEN_EXPIRED"  # §6 UNCONFIRMED
+    expired_token_reason: str = "ACCESS_TOKEN_EXPIRED"  # docs/wire-notes.md "Errors" UNCONFIRMED
     invalid_token_reason: str = "ACCESS_TOKEN_TYPE_UNSUPPORTED"  # UNCONFIRMED
     project_number: str = "123456789012"
 
-    # --- validation (§0, §3.2, §4, §6, §11) ---
-    lite_ratios: int = 14  # §4.3 UNCONFIRMED: Vertex lists 14 ratios, AI Studio 10
-    aistudio_v1_rejects_modalities: bool = False  # §11: /v1/ rejected responseModalities (Feb 2026)
+    # --- validation (docs/wire-notes.md "Request body", "Dimensions", "Errors", "Unconfirmed") ---
+    lite_ratios: int = 14  # docs/wire-notes.md "Dimensions" UNCONFIRMED: Vertex lists 14 ratios, AI Studio 10
+    aistudio_v1_rejects_modalities: bool = False  # docs/wire-notes.md "Unconfirmed": /v1/ rejected responseModalities (Feb 2026)
     generic_invalid_argument: bool = False  # bad size/ratio → "Request contains an invalid argument."
-    aistudio_checks_thought_signatures: bool = True  # §0.4
-    aistudio_checks_input_mime: bool = True  # §3.2: declared PNG with JPEG bytes → 400
+    aistudio_checks_thought_signatures: bool = True  # docs/wire-notes.md "Request body"
+    aistudio_checks_input_mime: bool = True  # docs/wire-notes.md "Request body": declared PNG with JPEG bytes → 400
 
-    # --- images (§3.3, §4, §9) ---
+    # --- images (docs/wire-notes.md "Responses", "Dimensions", "Formats and metadata") ---
     seed: int = 0  # RNG for latency and fault sampling
     metadata: str = "c2pa"  # "none" | "c2pa"
-    png_cabx: bool = False  # also put a caBX C2PA stub in PNGs (UNCONFIRMED, §9)
+    png_cabx: bool = False  # also put a caBX C2PA stub in PNGs (UNCONFIRMED, docs/wire-notes.md "Formats and metadata")
     aistudio_jpeg_quality: int = 95
     default_jpeg_quality: int = 75  # JPEG requested without compressionQuality (D-outputoptions)
     png_compress_level: int = 1  # 1 = run-length deflate (fastest); 2–9 = zlib levels
@@ -50,13 +50,13 @@ class EmulatorConfig:
     narration: bool = True  # a short text part when responseModalities asks for TEXT
     pro_draft_images: int = 2  # thought images with includeThoughts (D-imggen-zh)
     flash_draft_images: int = 1  # 3.1 Flash / Lite: UNCONFIRMED
-    imagen: str = "retired"  # "retired" → 404; "serve" → §5 predictions[]
+    imagen: str = "retired"  # "retired" → 404; "serve" → docs/wire-notes.md "Imagen" predictions[]
 
     # --- wire details ---
     sse_line_end: str = "\n"  # events are "data: {json}" + 2 × this; Google may use "\r\n"
     pretty_json: bool = True  # Google's REST front-end pretty-prints non-streamed bodies
 
-    # --- latency (§8.3) ---
+    # --- latency (docs/wire-notes.md "Latency") ---
     latency_profile: str = "instant"  # "instant" | "measured" | "article"
     time_scale: float = 1.0  # multiplies every profile delay (not explicit /_emulator/latency)
     bandwidth_bytes_per_s: float = 40e6  # body-transfer time of the profiles

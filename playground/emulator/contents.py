@@ -1,4 +1,4 @@
-"""Checks on `contents[]`: roles (§0.1), inline images and base64 (§3.2), thought signatures (§0.4).
+"""Checks on `contents[]`: roles (docs/wire-notes.md "Request body"), inline images and base64 (docs/wire-notes.md "Request body"), thought signatures (docs/wire-notes.md "Request body").
 
 Works on a camelCase body (see schema.normalize) and returns what generation needs: the prompt
 text, the input images and the number of text characters for the token estimate.
@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from playground.domain.imaging import read_dimensions, sniff_format
 from playground.emulator import envelopes
-from playground.imaging import read_dimensions, sniff_format
 
 INPUT_IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/heic", "image/heif")
-#: Bypass values Google documents for a missing signature (§3.2).
+#: Bypass values Google documents for a missing signature (docs/wire-notes.md "Request body").
 SIGNATURE_BYPASS = ("context_engineering_is_the_way_to_go", "skip_thought_signature_validator")
 _B64_CHARS = re.compile(rb"^[A-Za-z0-9+/\-_]*={0,2}$")
 
@@ -39,7 +39,7 @@ class Conversation:
 
 
 def decode_base64(data: object, path: str) -> bytes:
-    """Standard or URL-safe base64, padded or not (the SDK sends URL-safe, §3.2)."""
+    """Standard or URL-safe base64, padded or not (the SDK sends URL-safe, docs/wire-notes.md "Request body")."""
     if not isinstance(data, str):
         raise envelopes.bad_value(path, "TYPE_BYTES", data, note=": expected a base64 string.")
     raw = data.strip().encode("ascii", "replace")
@@ -85,7 +85,7 @@ def _check_role(content: dict[str, Any], platform: str) -> str:
             raise envelopes.vertex_role_error()
         return str(role)
     if not role:
-        content["role"] = "user"  # AI Studio: role is optional (§0.1)
+        content["role"] = "user"  # AI Studio: role is optional (docs/wire-notes.md "Request body")
         return "user"
     if role not in ("user", "model"):
         raise envelopes.aistudio_role_error(str(role))
@@ -132,7 +132,7 @@ def _check_part(part: dict[str, Any], role: str, where: tuple[int, int], convo: 
 
 def _check_model_image(part: dict[str, Any], data: bytes, mime: str, where: tuple[int, int],
                        needs_signatures: bool, checks_mime: bool) -> None:
-    """A replayed model image: AI Studio wants its signature and honest labels (§0.4, §3.2)."""
+    """A replayed model image: AI Studio wants its signature and honest labels (docs/wire-notes.md "Request body")."""
     if part.get("thought"):
         return
     if needs_signatures and not part.get("thoughtSignature"):

@@ -17,6 +17,8 @@ import anyio
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from playground.emulator.errors import EmulatorError
+
 JSON_TYPE = "application/json; charset=UTF-8"
 #: Body pieces: at least 50 ms and 64 KiB apart (every send costs event-loop time, and 32
 #: responses due at once must not make each other late), at most 200 per reply.
@@ -33,7 +35,7 @@ _GOOGLE_HEADERS = (
 )
 
 
-class ConnectionDropped(Exception):
+class ConnectionDropped(EmulatorError):
     """Raised on purpose to make the server abort the connection (the `drop` fault)."""
 
 

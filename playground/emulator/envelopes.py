@@ -1,12 +1,14 @@
-"""Google's error envelopes with the exact texts of reference §6.
+"""Google's error envelopes with the exact texts of docs/wire-notes.md "Errors".
 
 `WireError` is raised anywhere in request handling and turned into the reply by the app.
-Builders are named after the case, not the status, so call sites read like the §6 table.
+Builders are named after the case, not the status, so call sites read like the docs/wire-notes.md "Errors" table.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from playground.emulator.errors import EmulatorError
 
 ERROR_INFO = "type.googleapis.com/google.rpc.ErrorInfo"
 BAD_REQUEST = "type.googleapis.com/google.rpc.BadRequest"
@@ -26,7 +28,7 @@ _OAUTH_HINT = (
 )
 
 
-class WireError(Exception):
+class WireError(EmulatorError):
     """An HTTP error reply. `html` replaces the JSON envelope for front-end (GFE) pages."""
 
     def __init__(self, http_status: int, status: str, message: str,
@@ -57,7 +59,7 @@ def localized(message: str) -> dict[str, Any]:
     return {"@type": LOCALIZED, "locale": "en-US", "message": message}
 
 
-# --- request shape (§3.2, §6) -----------------------------------------------------------------
+# --- request shape (docs/wire-notes.md "Request body", "Errors") -----------------------------------------------------------------
 
 
 def invalid_argument(message: str, violations: list[tuple[str, str]] | None = None) -> WireError:
@@ -73,7 +75,7 @@ def invalid_argument(message: str, violations: list[tuple[str, str]] | None = No
 
 
 def unknown_fields(names: list[tuple[str, str]]) -> WireError:
-    """`Invalid JSON payload received. Unknown name "x" at 'a.b': Cannot find field.` (§6)."""
+    """`Invalid JSON payload received. Unknown name "x" at 'a.b': Cannot find field.` (docs/wire-notes.md "Errors")."""
     violations = []
     for path, name in names:
         where = f" at '{path}'" if path else ""
@@ -100,12 +102,12 @@ def invalid_json(problem: str) -> WireError:
 
 
 def vertex_role_error() -> WireError:
-    """§0.1: exactly this body, no details."""
+    """docs/wire-notes.md "Request body": exactly this body, no details."""
     return WireError(400, "INVALID_ARGUMENT", ROLE_MESSAGE)
 
 
 def aistudio_role_error(role: str) -> WireError:
-    """§6, one source (F-role-tr)."""
+    """docs/wire-notes.md "Errors", one source (F-role-tr)."""
     return WireError(400, "INVALID_ARGUMENT",
                      f"Role '{role}' is not supported. Please use a valid role: MODEL, USER.")
 
@@ -119,7 +121,7 @@ def missing_thought_signature(content_position: int, part_position: int) -> Wire
     )
 
 
-# --- auth (§6, §7) ----------------------------------------------------------------------------
+# --- auth (docs/wire-notes.md "Errors", "Hosts") ----------------------------------------------------------------------------
 
 
 def api_key_invalid(service: str) -> WireError:
@@ -169,7 +171,7 @@ def invalid_credentials(reason: str, method: str) -> WireError:
     )
 
 
-# --- models (§6) ------------------------------------------------------------------------------
+# --- models (docs/wire-notes.md "Errors") ------------------------------------------------------------------------------
 
 
 def aistudio_model_not_found(model: str, version: str, method: str) -> WireError:

@@ -1,6 +1,6 @@
-"""Scripted faults: a FIFO of "the next N matching replies are X" (reference §6, §10.10).
+"""Scripted faults: a FIFO of "the next N matching replies are X" (docs/wire-notes.md "Errors"; docs/emulator.md).
 
-Three kinds: error replies (the §6 envelopes), result faults (a 200 whose candidate is blocked,
+Three kinds: error replies (the docs/wire-notes.md "Errors" envelopes), result faults (a 200 whose candidate is blocked,
 image-less or mislabelled — see generation.py) and delivery faults (a body that is cut short or a
 connection that drops mid-body — see delivery.py).
 """
@@ -100,7 +100,7 @@ class FaultQueue:
 
 
 def fault_error(fault: Fault, target: ApiTarget, project_number: str) -> WireError:
-    """The WireError an ERROR_FAULTS script answers with, per platform (§6)."""
+    """The WireError an ERROR_FAULTS script answers with, per platform (docs/wire-notes.md "Errors")."""
     p = fault.params
     if fault.kind == "429":
         return quota_error(target, p)
@@ -204,7 +204,7 @@ def service_disabled(platform: str, project_number: str) -> WireError:
 
 
 def iam_denied(target: ApiTarget, project_number: str) -> WireError:
-    """§6: IAM 403 (ErrorInfo shape UNCONFIRMED)."""
+    """docs/wire-notes.md "Errors": IAM 403 (ErrorInfo shape UNCONFIRMED)."""
     location = target.location or "global"
     resource = (f"//aiplatform.googleapis.com/projects/{target.project or project_number}"
                 f"/locations/{location}/publishers/google/models/{target.model}")

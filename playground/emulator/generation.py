@@ -1,7 +1,7 @@
 """What the emulated model produces for one request: thoughts, drafts, narration, image, usage.
 
 Pure apart from the render cache. Result-shaping faults (blocked, no image, mislabelled MIME)
-are applied here so the usage numbers stay consistent with what is returned (§3.3).
+are applied here so the usage numbers stay consistent with what is returned (docs/wire-notes.md "Responses").
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from playground.catalog import image_tokens_for
+from playground.domain.catalog import image_tokens_for
 from playground.emulator.config import EmulatorConfig
 from playground.emulator.render import ImageJob, RenderCache, scene_seed_for
 from playground.emulator.validation import GenerationSpec
 
-#: Input-image tokens (§3.2): Pro 560, 3.1 Flash 1120; Lite and 2.5 Flash are assumptions
+#: Input-image tokens (docs/wire-notes.md "Request body"): Pro 560, 3.1 Flash 1120; Lite and 2.5 Flash are assumptions
 #: (Lite as 3.1 Flash; 2.5 Flash as its output size, matching the 2580 = 2 × 1290 sample).
 INPUT_IMAGE_TOKENS = {
     "gemini-3-pro-image-preview": 560, "gemini-3-pro-image": 560,
@@ -109,7 +109,7 @@ def _add_images(gen: Generation, config: EmulatorConfig, cache: RenderCache, *,
         width=spec.width, height=spec.height, mime=spec.output_mime, quality=spec.quality,
         metadata=config.metadata, png_cabx=config.png_cabx, png_level=config.png_compress_level,
     )
-    if mislabel:  # §0.3: JPEG bytes labelled image/png
+    if mislabel:  # docs/wire-notes.md "Formats and metadata": JPEG bytes labelled image/png
         job = replace(job, mime="image/jpeg", quality=config.aistudio_jpeg_quality)
     gen.image = cache.get(job)
     gen.image_mime = "image/png" if mislabel else spec.output_mime

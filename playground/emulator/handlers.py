@@ -93,7 +93,7 @@ def json_reply(payload: dict[str, Any], pretty: bool) -> Reply:
 
 def _stream_reply(chunks: list[dict[str, Any]], is_sse: bool, line_end: str,
                   error: WireError | None) -> Reply:
-    """SSE events or one JSON array (§3.4). An error after the stream opened arrives as a raw
+    """SSE events or one JSON array (docs/wire-notes.md "Streaming"). An error after the stream opened arrives as a raw
     JSON object on SSE (not `data:`-prefixed) and as an array element otherwise."""
     if is_sse:
         pieces = encode_sse(chunks, line_end)
@@ -112,7 +112,7 @@ def _stream_error(target: ApiTarget, fault: Fault) -> WireError:
 
 
 def error_reply(error: WireError, target: ApiTarget | None, query: dict[str, str]) -> Reply:
-    """The error body; for the non-SSE stream, wrapped in a one-element array (§6)."""
+    """The error body; for the non-SSE stream, wrapped in a one-element array (docs/wire-notes.md "Errors")."""
     if error.html is not None:
         return Reply(error.http_status, [error.html.encode()], "text/html; charset=UTF-8")
     pieces = encode_json(error.envelope(), pretty=True)

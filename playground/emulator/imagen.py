@@ -1,10 +1,10 @@
-"""Imagen `:predict` when `imagen="serve"` (reference §5); retired models 404 before this runs."""
+"""Imagen `:predict` when `imagen="serve"` (docs/wire-notes.md "Imagen"); retired models 404 before this runs."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from playground.catalog import ModelInfo
+from playground.domain.catalog import ModelInfo
 from playground.emulator import envelopes
 from playground.emulator.config import EmulatorConfig
 from playground.emulator.render import ImageJob, RenderCache, scene_seed_for

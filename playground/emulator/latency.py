@@ -1,4 +1,4 @@
-"""When the headers go out and how long the body takes (reference §8.3).
+"""When the headers go out and how long the body takes (docs/wire-notes.md "Latency").
 
 An explicit delay (`POST /_emulator/latency`) is exact and wins over the profile. Profiles:
 
@@ -27,7 +27,7 @@ from playground.emulator.routing import ApiTarget
 _Z95 = 1.6448536269514722
 _QUICK_S = 0.15  # auth errors, countTokens, GET in the profiles
 
-#: (platform, model family) → (p50 s, p95 s): midpoints of the §8.3 ranges.
+#: (platform, model family) → (p50 s, p95 s): midpoints of the docs/wire-notes.md "Latency" ranges.
 MEASURED: dict[tuple[str, str], tuple[float, float]] = {
     ("aistudio", "flash25"): ((7.9 + 8.8) / 2, (10.9 + 14.1) / 2),
     ("vertex", "flash25"): ((7.9 + 8.8) / 2, (10.9 + 14.1) / 2),  # no Vertex data: AI Studio's

@@ -1,4 +1,4 @@
-"""Stand-ins for the metadata Google embeds in its images (reference §9).
+"""Stand-ins for the metadata Google embeds in its images (docs/wire-notes.md "Formats and metadata").
 
 * AI Studio JPEG: JFIF APP0 at 300 dpi, then an APP11 segment carrying a JUMBF box — the C2PA
   embedding seen in a real gemini-3-pro-image-preview JPEG (`FFD8 FFE0 … FFEB … "JP" … "jumb"`).

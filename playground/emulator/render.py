@@ -1,6 +1,6 @@
 """Image bytes for one request: synthesise, mark as emulated, encode, cache.
 
-Encoding follows §9 per platform (the caller picks MIME and quality). PNGs are written here
+Encoding follows docs/wire-notes.md "Formats and metadata" per platform (the caller picks MIME and quality). PNGs are written here
 rather than by Pillow: an "Up" filter in numpy plus run-length deflate (level 1, Z_RLE — the
 grain's row pairs make every other filtered row a zero run) is much faster than Pillow's adaptive
 filter on a 17-megapixel frame; the deflate is split across two threads where the cores are real,

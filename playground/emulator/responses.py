@@ -1,4 +1,4 @@
-"""Response bodies as Google sends them (reference §3.3, §3.4): camelCase, standard base64.
+"""Response bodies as Google sends them (docs/wire-notes.md "Responses", "Streaming"): camelCase, standard base64.
 
 Images travel as `Blob` objects inside the response dicts and are spliced into the encoded JSON
 as base64 bytes, so a 20 MB image is never escaped or copied through `json.dumps`.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from playground.catalog import ModelInfo
+from playground.domain.catalog import ModelInfo
 from playground.emulator.contents import Conversation
 from playground.emulator.generation import INPUT_IMAGE_TOKENS, Generation, text_tokens
 
@@ -34,7 +34,7 @@ class ReplyIds:
 
 
 def new_ids(model_id: str) -> ReplyIds:
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # RFC 3339, µs (§3.3)
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # RFC 3339, µs (docs/wire-notes.md "Responses")
     return ReplyIds(secrets.token_urlsafe(17)[:23], now, model_id)
 
 
@@ -55,7 +55,7 @@ def generate_response(gen: Generation, platform: str, ids: ReplyIds) -> dict[str
 
 
 def stream_chunks(gen: Generation, platform: str, ids: ReplyIds) -> list[dict[str, Any]]:
-    """One event per part (images whole), the last with finishReason and full usage (§3.4)."""
+    """One event per part (images whole), the last with finishReason and full usage (docs/wire-notes.md "Streaming")."""
     if gen.block_reason is not None:
         return [generate_response(gen, platform, ids)]
     parts = model_parts(gen, ids)
@@ -71,7 +71,7 @@ def stream_chunks(gen: Generation, platform: str, ids: ReplyIds) -> list[dict[st
 
 
 def model_parts(gen: Generation, ids: ReplyIds) -> list[dict[str, Any]]:
-    """Thought texts, draft images, narration, final image — in that order (§3.3)."""
+    """Thought texts, draft images, narration, final image — in that order (docs/wire-notes.md "Responses")."""
     mime = gen.spec.output_mime
     parts: list[dict[str, Any]] = [{"text": text, "thought": True} for text in gen.thoughts]
     parts += [{"inlineData": {"mimeType": mime, "data": Blob(d)}, "thought": True}
@@ -81,7 +81,7 @@ def model_parts(gen: Generation, ids: ReplyIds) -> list[dict[str, Any]]:
         answer.append({"text": gen.narration})
     if gen.image is not None:
         answer.append({"inlineData": {"mimeType": gen.image_mime, "data": Blob(gen.image)}})
-    if gen.spec.model.id.startswith("gemini-3"):  # §0.4: first answer part + every image
+    if gen.spec.model.id.startswith("gemini-3"):  # docs/wire-notes.md "Request body": first answer part + every image
         for index, part in enumerate(answer):
             if index == 0 or "inlineData" in part:
                 part["thoughtSignature"] = _signature(ids, index)
@@ -108,7 +108,7 @@ def _signature(ids: ReplyIds, index: int) -> str:
 
 
 def usage_metadata(gen: Generation, platform: str, *, final: bool) -> dict[str, Any]:
-    """§3.3: total = prompt + candidates + thoughts; Vertex adds trafficType.
+    """docs/wire-notes.md "Responses": total = prompt + candidates + thoughts; Vertex adds trafficType.
 
     Like the observed responses, candidatesTokensDetails lists only the IMAGE tokens even when
     a narration adds text tokens to candidatesTokenCount.
@@ -207,7 +207,7 @@ def encode_json(obj: Any, *, pretty: bool) -> list[bytes]:
 
 
 def encode_sse(chunks: list[dict[str, Any]], line_end: str = "\n") -> list[bytes]:
-    """`data: {json}` events (§3.4); each event is one piece so images stay whole."""
+    """`data: {json}` events (docs/wire-notes.md "Streaming"); each event is one piece so images stay whole."""
     end = (line_end * 2).encode()
     return [b"".join([b"data: ", *encode_json(chunk, pretty=False), end]) for chunk in chunks]
 

@@ -1,4 +1,4 @@
-"""Which API a request path addresses (reference §1, §3.1, §10.1).
+"""Which API a request path addresses (docs/wire-notes.md "Hosts"; docs/emulator.md).
 
 Starlette cannot route on the `:method` suffix of the last path segment, so the app has one
 catch-all route and this module splits the path itself.
@@ -41,7 +41,7 @@ class ApiTarget:
 
     @property
     def rpc_method(self) -> str:
-        """The RPC name Google puts in ErrorInfo.metadata.method (§6)."""
+        """The RPC name Google puts in ErrorInfo.metadata.method (docs/wire-notes.md "Errors")."""
         if self.platform == "aistudio":
             if self.method == "get":
                 return f"google.ai.generativelanguage.{self.version}.ModelService.GetModel"

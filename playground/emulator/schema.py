@@ -1,7 +1,7 @@
 """Known request fields per platform, the proto-JSON "Unknown name" check, and key normalising.
 
 Google's JSON front-end accepts both `camelCase` and `snake_case` names and rejects anything else
-with `Unknown name "x" at 'a.b': Cannot find field.` (§3.2, §6). The field tables below hold the
+with `Unknown name "x" at 'a.b': Cannot find field.` (docs/wire-notes.md "Request body", "Errors"). The field tables below hold the
 camelCase names; snake_case spellings are derived. Paths in messages use the proto (snake_case)
 names with `[i]` for list items, e.g. `contents[0].parts[1].inline_data`.
 """
@@ -61,7 +61,7 @@ _VERTEX_EXTRA: dict[str, dict[str, Field]] = {
     "FileData": {"displayName": _SCALAR},
     "GenerationConfig": {"routingConfig": _SCALAR, "audioTimestamp": _SCALAR,
                          "modelSelectionConfig": _SCALAR, "enableAffectiveDialog": _SCALAR},
-    # §3.2: Vertex-only image knobs; on AI Studio they are unknown names.
+    # docs/wire-notes.md "Request body": Vertex-only image knobs; on AI Studio they are unknown names.
     "ImageConfig": {"personGeneration": _SCALAR, "prominentPeople": _SCALAR,
                     "imageOutputOptions": Field("ImageOutputOptions")},
     "CountTokensRequest": {"model": _SCALAR, "instances": _SCALAR,
@@ -90,7 +90,7 @@ def camel(name: str) -> str:
 
 
 def normalize(body: dict[str, Any], message: str, platform: str) -> dict[str, Any]:
-    """A camelCase copy of `body`; raises the §6 Unknown-name 400 for unknown fields.
+    """A camelCase copy of `body`; raises the docs/wire-notes.md "Errors" Unknown-name 400 for unknown fields.
 
     Also raises a 400 when a message field holds something other than an object (or a list of
     objects for repeated fields), in the parser's wording.

@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 
 from playground.emulator.app import create_app
 from playground.emulator.config import EmulatorConfig
-from playground.emulator.control import EmulatorControl
+from playground.emulator.control_client import EmulatorControl
 from playground.emulator.delivery import ConnectionDropped
 from playground.emulator.render import warm_up
 

@@ -1,8 +1,8 @@
 """From a raw request to a `GenerationSpec`, raising Google's 4xx where Google would.
 
 Order follows the serving stack: JSON parse and unknown names (front-end) → model lookup (404)
-→ roles, parts and option values (model server). Texts are §6's; the bad size/ratio text is
-UNCONFIRMED (§11), so `generic_invalid_argument` switches to Google's generic wording.
+→ roles, parts and option values (model server). Texts are docs/wire-notes.md "Errors"; the bad size/ratio text is
+UNCONFIRMED (docs/wire-notes.md "Unconfirmed"), so `generic_invalid_argument` switches to Google's generic wording.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from playground.catalog import MODELS, STANDARD_RATIOS, ModelInfo
+from playground.domain.catalog import MODELS, STANDARD_RATIOS, ModelInfo
 from playground.emulator import envelopes
 from playground.emulator.config import EmulatorConfig
 from playground.emulator.contents import Conversation, add_system_text, check_contents
@@ -60,7 +60,7 @@ def parse_json(body: bytes) -> dict[str, Any]:
 
 
 def resolve_model(target: ApiTarget, config: EmulatorConfig) -> ModelInfo:
-    """The catalogue entry, or each platform's 404 (§6); Imagen per `config.imagen`."""
+    """The catalogue entry, or each platform's 404 (docs/wire-notes.md "Errors"); Imagen per `config.imagen`."""
     info = MODELS.get(target.model)
     if target.platform == "aistudio":
         if info is None or "aistudio" not in info.platforms:
@@ -156,7 +156,7 @@ def _modalities(value: Any) -> tuple[str, ...]:
 
 
 def _enum(value: Any, allowed: tuple[str, ...], path: str) -> str | None:
-    """Enum names, case-insensitive (`"Text"`, `"IMAGE"` and `"image"` all work, §3.2)."""
+    """Enum names, case-insensitive (`"Text"`, `"IMAGE"` and `"image"` all work, docs/wire-notes.md "Request body")."""
     if value is None:
         return None
     if isinstance(value, str) and value.upper() in allowed:
@@ -181,7 +181,7 @@ def _ratio_and_size(image: dict[str, Any], info: ModelInfo, convo: Conversation,
 
 
 def _default_ratio(convo: Conversation, ratios: tuple[str, ...], default: str) -> str:
-    """With an input image, the ratio nearest to its shape; else 1:1 (§4.4)."""
+    """With an input image, the ratio nearest to its shape; else 1:1 (docs/wire-notes.md "Dimensions")."""
     dims = next((img.dims for img in convo.images if img.dims), None)
     if dims is None:
         return default
@@ -204,7 +204,7 @@ def _unsupported(config: EmulatorConfig, what: str, value: Any, model: str,
 
 def _output_format(platform: str, image: dict[str, Any], info: ModelInfo,
                    config: EmulatorConfig) -> tuple[str, int | None]:
-    """§9: AI Studio answers in the model's default format; Vertex honours imageOutputOptions."""
+    """docs/wire-notes.md "Formats and metadata": AI Studio answers in the model's default format; Vertex honours imageOutputOptions."""
     if platform == "aistudio":
         mime = info.default_mime["aistudio"]
         return mime, config.aistudio_jpeg_quality if mime == "image/jpeg" else None

@@ -1,7 +1,9 @@
-"""Review packs: a zip of originals, manifest, pair metrics and an offline index.html (issue 5 §3).
+"""Review packs: a zip of originals, manifest, pair metrics and an offline index.html (docs/export.md).
 
 The Compare and History pages call `pack_bytes` (or `build_review_pack` with a stream); the CLI
 is `python -m playground export`. See docs/export.md.
+
+May import domain/, config, history/ and analysis/.
 """
 
 from playground.export.pack import PackSummary, build_review_pack, pack_bytes, pack_filename

@@ -14,8 +14,9 @@ from typing import Any
 
 from playground.analysis import breakdown, explain, metrics, reencode
 from playground.analysis.reencode import LikeForLike
+from playground.domain.errors import ImageDataError
+from playground.domain.imaging import format_name
 from playground.export.selection import PackImage, PackPair
-from playground.imaging import ImageDataError, format_name
 
 
 def pair_entry(pair: PackPair, data_a: bytes | None, data_b: bytes | None, *,

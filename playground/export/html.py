@@ -1,4 +1,4 @@
-"""index.html of a review pack: one self-contained page that opens offline (issue 5 §3).
+"""index.html of a review pack: one self-contained page that opens offline.
 
 Inline CSS only, no script, no font or image from anywhere: a Content-Security-Policy meta tag
 allows nothing but inline styles and data: images, so even a mistake here cannot load or run
@@ -17,12 +17,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from playground.capabilities import platform_label
+from playground.domain.labels import human_bytes, platform_label, stats_rows
+from playground.domain.types import GenerationResult
 from playground.export.comparison import psnr_text
 from playground.export.manifest import REQUEST_PARAMS, review_text
 from playground.export.selection import PackImage, PackPair, Selection
-from playground.models import GenerationResult
-from playground.report import human_bytes, stats_rows
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 STYLE = """

@@ -16,10 +16,10 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any
 
+from playground.domain.imaging import format_name
+from playground.domain.types import GenerationResult, ImageFacts, ImageRequest
 from playground.export.selection import PackImage, Selection
-from playground.imaging import format_name
-from playground.models import GenerationResult, ImageFacts, ImageRequest
-from playground.storage.reviews import Review
+from playground.history.reviews import Review
 
 MANIFEST_FORMAT = "banana-split-review-pack"
 MANIFEST_VERSION = 1

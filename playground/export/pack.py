@@ -1,5 +1,5 @@
 """Build a review pack: a zip of the original images, manifest.json/.csv, metrics.json and a
-self-contained index.html (issue 5 §3; layout and decisions in docs/export.md).
+self-contained index.html (layout and decisions in docs/export.md).
 
 Images are read one pair at a time and stored in the zip uncompressed (they are PNG/JPEG
 already), so memory stays at about two originals whatever the selection. A file deleted from
@@ -22,14 +22,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from playground.capabilities import platform_label
+from playground.domain.errors import ImageDataError, ImageMissingError
+from playground.domain.imaging import make_preview
+from playground.domain.labels import human_bytes, platform_label
+from playground.domain.redaction import redact_text
 from playground.export import comparison, html, manifest
 from playground.export.selection import PackImage, PackPair, Selection, select
-from playground.imaging import ImageDataError, make_preview
-from playground.redaction import redact_text
-from playground.report import human_bytes
-from playground.storage.history import HistoryStore
-from playground.storage.reviews import reviews_for
+from playground.history.reviews import reviews_for
+from playground.history.store import HistoryStore
 
 PREVIEW_MAX_SIDE = 800  # px; an 800 px JPEG is ~60–200 kB, so a page of pairs stays light
 TEXT_FILES = ("manifest.json", "manifest.csv", "metrics.json", "index.html")
@@ -204,8 +204,8 @@ class _PackWriter:
 
     def _read(self, item: PackImage) -> bytes | None:
         try:
-            return self.store.image_bytes(item.facts)
-        except OSError:  # deleted, or the folder is gone: listed as missing, not fatal
+            return self.store.original(item.facts)
+        except (OSError, ImageMissingError):  # deleted, or the folder is gone: listed as missing
             return None
 
     def _check(self, item: PackImage, data: bytes | None) -> str:

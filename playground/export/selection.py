@@ -1,6 +1,6 @@
 """What goes into a review pack: the chosen generations or images, their file names, the pairs.
 
-Selection rules (issue 5 §3, docs/export.md):
+Selection rules (docs/export.md):
 - by generation ids: every image of each generation (finals and drafts); generations without an
   image are listed too, so their errors travel with the pack;
 - by image ids: exactly those images (the Compare page's two, which may be drafts);
@@ -14,17 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from playground.catalog import PLATFORMS
-from playground.errors import PlaygroundError
-from playground.models import GenerationResult, ImageFacts
-from playground.storage.files import extension_for
-from playground.storage.history import HistoryStore
+from playground.domain.catalog import PLATFORMS
+from playground.domain.errors import ExportSelectionError
+from playground.domain.types import GenerationResult, ImageFacts
+from playground.history.files import extension_for
+from playground.history.store import HistoryStore
 
 IMAGES_FOLDER = "images"
-
-
-class ExportSelectionError(PlaygroundError):
-    """A selection that cannot make a pack: unknown ids, nothing chosen, a bad count."""
 
 
 @dataclass(frozen=True)

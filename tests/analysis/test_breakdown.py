@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from playground.analysis.breakdown import byte_breakdown
-from playground.analysis.decoding import AnalysisInputError, decode_rgb
+from playground.analysis.decoding import decode_rgb
+from playground.domain.errors import AnalysisInputError
 from tests.analysis.builders import (
     encode_array,
     handmade_png,

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from playground import imaging
 from playground.analysis.breakdown import byte_breakdown
 from playground.analysis.crops import crop_region
-from playground.analysis.decoding import AnalysisInputError, decode_rgb
+from playground.analysis.decoding import decode_rgb
 from playground.analysis.metrics import compare_bytes
 from playground.analysis.reencode import like_for_like
 from playground.analysis.sweep import run_sweep
+from playground.domain.errors import AnalysisInputError, ImageDataError
 from tests.analysis.builders import encode_array, encode_image, png_chunk
 
 
@@ -24,7 +24,7 @@ def huge_png_header(width: int, height: int) -> bytes:
 
 
 def test_error_is_an_image_data_error() -> None:
-    assert issubclass(AnalysisInputError, imaging.ImageDataError)
+    assert issubclass(AnalysisInputError, ImageDataError)
 
 
 @pytest.mark.parametrize("data", [b"", None])

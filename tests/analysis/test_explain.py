@@ -8,7 +8,7 @@ import pytest
 
 from playground.analysis.explain import explain_size_difference, human_bytes
 from playground.analysis.reencode import LikeForLike
-from playground.models import ImageFacts, Segment
+from playground.domain.types import ImageFacts, Segment
 
 C2PA_PNG = Segment("caBX", "C2PA/JUMBF", 20_000)
 C2PA_JPEG = Segment("APP11", "C2PA/JUMBF", 20_000)

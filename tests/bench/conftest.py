@@ -10,16 +10,15 @@ from typing import Any
 
 import pytest
 
-from playground.bench.emulated import EmulatorProcess, start_emulator_process
 from playground.config import Settings
-from playground.demo import demo_settings
-from playground.emulator import EmulatorConfig, EmulatorHandle, start_emulator
-from playground.storage.history import HistoryStore
+from playground.emulator import EmulatorConfig
+from playground.generation.demo import DemoEnvironment, start_demo
+from playground.history.store import HistoryStore
 
 
 @dataclass
 class Demo:
-    emulator: EmulatorHandle | EmulatorProcess
+    emulator: DemoEnvironment
     settings: Settings
     store: HistoryStore
     config: EmulatorConfig
@@ -32,16 +31,14 @@ def demo(tmp_path: Path) -> Iterator[Callable[..., Demo]]:
     In-process by default (EmulatorConfig fields as keywords); process=True runs it as the CLI's
     --demo does, in a child process (latency_profile, time_scale and seed only).
     """
-    handles: list[EmulatorHandle | EmulatorProcess] = []
+    handles: list[DemoEnvironment] = []
 
     def start(*, process: bool = False, **config: Any) -> Demo:
-        handle: EmulatorHandle | EmulatorProcess
-        handle = start_emulator_process(**config) if process else start_emulator(
-            EmulatorConfig(**config))
+        data = tmp_path / f"data{len(handles) + 1}"
+        handle = start_demo(Settings(data_dir=data), {"aistudio", "vertex"},
+                            separate_process=process, **config)
         handles.append(handle)
-        data = tmp_path / f"data{len(handles)}"
-        settings = demo_settings(Settings(data_dir=data), handle.base_url, {"aistudio", "vertex"})
-        return Demo(handle, settings, HistoryStore(data), EmulatorConfig(**config))
+        return Demo(handle, handle.settings, HistoryStore(data), EmulatorConfig(**config))
 
     yield start
     for handle in handles:

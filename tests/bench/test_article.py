@@ -16,10 +16,11 @@ from playground.bench.article import (
     claims_from_records,
     verdict_for,
 )
-from playground.bench.emulated import warm_up
 from playground.bench.engine import start_run
 from playground.bench.matrix import OUTPUT_DEFAULT, Cell, plan_run
 from playground.bench.stats import AttemptRecord, TaskRecord
+from playground.bench.store import RunEnvironment
+from playground.bench.warmup import warm_up
 from tests.bench.conftest import Demo, skip_if_cpu_overloaded
 
 SPEED = next(c for c in CLAIMS if c.key == "speed_1k")
@@ -106,8 +107,8 @@ def test_the_article_profile_reproduces_the_speed_claim(demo: Callable[..., Demo
     spec = article_spec(("a lake at dawn",), repeats=40, concurrency=40, retries=0,
                         outputs=(OUTPUT_DEFAULT,))
     plan = plan_run(spec)
-    warm_up(plan, d.settings, d.emulator.control)
-    runner = start_run(plan, d.settings, d.store, environment={"demo": True}, background=False)
+    warm_up(plan, d.emulator)
+    runner = start_run(plan, d.settings, d.store, environment=RunEnvironment(demo=True), background=False)
     runner.run()
     claims = {c.key: c for c in article_claims(d.store, runner.run_id)}
     assert list(claims) == [c.key for c in CLAIMS]
@@ -126,7 +127,7 @@ def test_the_article_profile_reproduces_the_timeout_claim(demo: Callable[..., De
     spec = article_spec(("a lake at dawn",), model="gemini-3.1-flash-image", repeats=1000,
                         concurrency=32, retries=0, backends=("vertex",), image_sizes=("512",),
                         outputs=(JPEG_Q85,))
-    runner = start_run(plan_run(spec), d.settings, d.store, environment={"demo": True},
+    runner = start_run(plan_run(spec), d.settings, d.store, environment=RunEnvironment(demo=True),
                        background=False, launch_interval_s=0.0)  # no timing asserted here
     runner.run()
     claims = {c.key: c for c in article_claims(d.store, runner.run_id)}

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from playground.bench.cli import _Output, progress_line
 from playground.bench.engine import BenchEvent, Progress
-from playground.cli import main
-from playground.storage.history import DB_NAME
+from playground.cli.bench import _Output, progress_line
+from playground.cli.main import main
+from playground.history.store import DB_NAME
 from tests.bench.fakes import wait_for
 
 FAST = ["--demo", "--latency-profile", "instant", "--model", "gemini-3.1-flash-image",

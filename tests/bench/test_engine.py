@@ -10,9 +10,9 @@ from playground.bench.engine import BenchEvent, resume_run, start_run
 from playground.bench.matrix import BenchSpec, plan_run
 from playground.bench.store import BenchStore
 from playground.bench.summary import summarize_run
-from playground.errors import ConfigError
-from playground.service import RetryPolicy
-from playground.storage.history import HistoryStore
+from playground.clients.http import RetryPolicy
+from playground.domain.errors import ConfigError
+from playground.history.store import HistoryStore
 from tests.bench.fakes import FakeGoogle, fake_settings, wait_for
 
 FAST_RETRIES = RetryPolicy(retries=2, base_delay_s=0.001, max_delay_s=0.01)

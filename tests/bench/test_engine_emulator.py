@@ -1,6 +1,6 @@
 """The engine against the emulator: exact class counts, RetryInfo, timing truth, profiles.
 
-Timing assertions here are against delays the emulator injects (STYLE.md, Tests §5).
+Timing assertions here are against delays the emulator injects.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from playground.bench.emulated import warm_up
 from playground.bench.engine import BenchEvent, start_run
 from playground.bench.matrix import BenchSpec, plan_run
 from playground.bench.store import BenchStore
 from playground.bench.summary import summarize_run
+from playground.bench.warmup import warm_up
+from playground.clients.http import RetryPolicy
 from playground.emulator.latency import MEASURED, LatencyModel, model_family
 from playground.emulator.routing import parse_target
-from playground.service import RetryPolicy
 from tests.bench.conftest import Demo, skip_if_cpu_overloaded
 
 SMALL = {"models": ("gemini-3.1-flash-image",), "image_sizes": ("512",)}
@@ -120,7 +120,7 @@ def test_measured_profile_p50_p95_recovered_within_10_percent(
     model = "gemini-3.1-flash-image"
     spec = BenchSpec(prompts=("a harbour at dawn",), backends=(platform,), repeats=200,
                      concurrency=32, retries=0, **SMALL)  # type: ignore[arg-type]
-    warm_up(plan_run(spec), d.settings, d.emulator.control)  # no draws: instant while warming
+    warm_up(plan_run(spec), d.emulator)  # no draws: instant while warming
     summary = summarize_run(d.store, run(d, spec).run_id)
     stats = summary.per_backend[platform].ttfb
     assert stats.n == 200

@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from playground import catalog
 from playground.bench.matrix import (
     MAX_CONCURRENCY,
     OUTPUT_DEFAULT,
-    BenchInputError,
     BenchSpec,
     OutputOption,
     over_budget_message,
@@ -20,6 +18,8 @@ from playground.bench.matrix import (
 )
 from playground.bench.prompts import load_prompts, parse_prompts
 from playground.bench.ratelimit import RateLimiter
+from playground.domain import catalog
+from playground.domain.errors import BenchInputError
 
 JPEG85 = OutputOption.parse("jpeg-q85")
 

@@ -1,6 +1,6 @@
 """Real-browser fixtures: `streamlit run` on 127.0.0.1 and Debian's chromium via Playwright.
 
-Recipe from streamlit-notes §5.3. A route guard fails any request that leaves 127.0.0.1; the
+Streamlit's own e2e recipe (streamlit/streamlit `e2e_playwright/conftest.py`). A route guard fails any request that leaves 127.0.0.1; the
 slider's CDN URLs are answered from the npm package juxtaposejs (tests/e2e/node_modules),
 though the app itself inlines its vendored copy and should never ask for them.
 """

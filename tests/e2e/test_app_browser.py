@@ -1,5 +1,5 @@
 """What only a browser can show: the newcomer flow with a working offline slider, an error flow,
-history across a server restart, and a screenshot of every page (issue 4 §8)."""
+history across a server restart, and a screenshot of every page."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from .conftest import ARTIFACTS, JUXTAPOSE, AppServer, full_screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
-VENDORED = Path(__file__).resolve().parents[2] / "playground" / "ui" / "vendor" / "juxtapose"
+VENDORED = Path(__file__).resolve().parents[2] / "playground" / "app" / "vendor" / "juxtapose"
 
 
 def open_page(page: Any, app: AppServer, path: str = "", query: str = "") -> None:

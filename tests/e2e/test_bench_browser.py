@@ -1,5 +1,4 @@
-"""A small benchmark run in demo mode, in a real browser: live progress, charts, CSV download
-(issue 6 §7)."""
+"""A small benchmark run in demo mode, in a real browser: live progress, charts, CSV download."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A review pack's index.html in a real browser, from file://, with the network cut off
-(issue 5 §3: "opens offline"). Screenshot: test-artifacts/review-pack.png."""
+("opens offline"). Screenshot: test-artifacts/review-pack.png."""
 
 from __future__ import annotations
 
@@ -18,20 +18,22 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def unzipped_pack(emu_env: dict[str, str], tmp_path: Path) -> Path:
     """A Both run with drafts from the emulator, one review, exported and unzipped."""
+    from playground.clients.base import platform_for
+    from playground.clients.http import make_client
     from playground.config import load_settings
+    from playground.domain.types import ImageRequest
     from playground.export import build_review_pack
-    from playground.models import ImageRequest
-    from playground.service import generate_many, make_client
-    from playground.storage.history import HistoryStore
-    from playground.storage.reviews import Review, save_review
+    from playground.generation.run import generate_many
+    from playground.history.reviews import Review, save_review
+    from playground.history.store import HistoryStore
 
     settings = load_settings()
     store = HistoryStore(settings.data_dir)
     req = ImageRequest(prompt="a red fox at dusk <script>alert(1)</script>", image_size="1K",
                        aspect_ratio="16:9", include_thoughts=True)
     with make_client(settings) as client:
-        results = generate_many(req, ["aistudio", "vertex"], settings, client=client,
-                                store=store)
+        results = generate_many(req, [platform_for(p, settings) for p in ("aistudio", "vertex")],
+                                client=client, on_result=store.save)
     final = results["vertex"].image
     assert final is not None and final.id is not None
     save_review(store, Review(final.id, "Ana", 4, ["colour"], "sky <b>banding</b> top-left"))

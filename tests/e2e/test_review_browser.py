@@ -1,5 +1,5 @@
 """Review tools in a real browser: a Compare link from the URL, every view, the pixel-peeper
-showing the same region of both images, and the Compression Lab chart (issue 5 §5)."""
+showing the same region of both images, and the Compression Lab chart."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Scripted faults: each kind observed on the wire, FIFO and matching rules (§6, §10.10)."""
+"""Scripted faults: each kind observed on the wire, FIFO and matching rules (docs/wire-notes.md "Errors"; docs/emulator.md)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import json
 import httpx
 import pytest
 
+from playground.domain.imaging import sniff_format
 from playground.emulator.faults import FAULT_KINDS
-from playground.imaging import sniff_format
 from tests.emulator.helpers import (
     FLASH,
     KEY,

@@ -1,4 +1,4 @@
-"""Image bytes: exact catalogue dimensions, real formats per platform, determinism, metadata (§4, §9)."""
+"""Image bytes: exact catalogue dimensions, real formats per platform, determinism, metadata (docs/wire-notes.md "Dimensions", "Formats and metadata")."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from playground.catalog import MODELS, gemini_models
+from playground.domain.catalog import MODELS, gemini_models
+from playground.domain.imaging import metadata_segments, open_image, read_dimensions, sniff_format
 from playground.emulator import EmulatorConfig
 from playground.emulator.render import ImageJob, encode_png, render_image
 from playground.emulator.scene import render_scene
-from playground.imaging import metadata_segments, open_image, read_dimensions, sniff_format
 from tests.emulator.helpers import (
     FLASH,
     FLASH25,

@@ -1,6 +1,6 @@
-"""Latency: injected delays are precise on a real socket; profiles sample what they claim (§8.3).
+"""Latency: injected delays are precise on a real socket; profiles sample what they claim (docs/wire-notes.md "Latency").
 
-Timing asserts only against injected, known delays, with a stated tolerance (STYLE.md, Tests §5).
+Timing asserts only against injected, known delays, with a stated tolerance.
 """
 
 from __future__ import annotations

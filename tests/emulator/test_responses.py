@@ -1,4 +1,4 @@
-"""Response bodies and streams (reference §3.3, §3.4, §10.6, §10.8, §10.12)."""
+"""Response bodies and streams (docs/wire-notes.md "Responses", "Streaming"; docs/emulator.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from playground.catalog import image_tokens_for
+from playground.domain.catalog import image_tokens_for
 from tests.emulator.helpers import (
     FLASH,
     FLASH25,

@@ -1,4 +1,4 @@
-"""Routes and auth on both platforms (reference §1, §6, §10.1–2), mostly in-process."""
+"""Routes and auth on both platforms (docs/wire-notes.md "Hosts", "Errors"; docs/emulator.md), mostly in-process."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The official google-genai SDK (3.6.1) as an independent client of the emulator (STYLE Tests §3)."""
+"""The official google-genai SDK (3.6.1) as an independent client of the emulator (STYLE Tests docs/wire-notes.md "Responses")."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from google import genai
 from google.genai import errors, types
 
-from playground.catalog import MODELS
-from playground.imaging import read_dimensions, sniff_format
+from playground.domain.catalog import MODELS
+from playground.domain.imaging import read_dimensions, sniff_format
 from tests.emulator.helpers import FLASH, FLASH25, PRO
 
 

@@ -11,8 +11,8 @@ import time
 import httpx
 import pytest
 
+from playground.domain.errors import ConfigError
 from playground.emulator import EmulatorConfig, start_emulator
-from playground.errors import ConfigError
 from tests.emulator.helpers import PRO, aistudio_path, body
 
 SECRET = "secret-key-never-printed-42"

@@ -1,4 +1,4 @@
-"""Request validation on both platforms (reference §0, §3.2, §4, §6, §10.3–5, §10.7–8)."""
+"""Request validation on both platforms (docs/wire-notes.md "Request body", "Dimensions", "Errors"; docs/emulator.md)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def _error(response: httpx.Response) -> dict:
     return response.json()["error"]
 
 
-# --- roles (§0.1) -----------------------------------------------------------------------------
+# --- roles (docs/wire-notes.md "Request body") -----------------------------------------------------------------------------
 
 
 def test_raw_post_without_role_vertex_400_exact_and_aistudio_accepts(emu, http, bearer) -> None:
@@ -82,7 +82,7 @@ def test_empty_contents_are_400_on_both(in_process: AsgiClient, vx) -> None:
     assert in_process.post(vertex_path(), json={"contents": []}, headers=vx).status_code == 400
 
 
-# --- unknown fields (§0.2, §6) ----------------------------------------------------------------
+# --- unknown fields (docs/wire-notes.md "Request body", "Errors") ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("name", "value"), [
@@ -199,7 +199,7 @@ def test_v1_can_reject_response_modalities() -> None:
     assert strict.post(aistudio_path(version="v1beta"), json=request, headers=AI).status_code == 200
 
 
-# --- sizes and ratios (§4, §10.5) ---------------------------------------------------------------
+# --- sizes and ratios (docs/wire-notes.md "Dimensions"; docs/emulator.md) ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("model", "image_config"), [
@@ -252,7 +252,7 @@ def test_response_modalities_are_case_insensitive(in_process: AsgiClient) -> Non
     assert bad.status_code == 400
 
 
-# --- models and locations (§6) ------------------------------------------------------------------
+# --- models and locations (docs/wire-notes.md "Errors") ------------------------------------------------------------------
 
 
 def test_unknown_model_404_wording_per_platform(in_process: AsgiClient, vx) -> None:
@@ -297,7 +297,7 @@ def test_imagen_is_retired_by_default_and_servable(in_process: AsgiClient, vx) -
     assert [p["mimeType"] for p in predictions] == ["image/png", "image/png"]
 
 
-# --- thought signatures (§0.4, §10.8) -------------------------------------------------------------
+# --- thought signatures (docs/wire-notes.md "Request body"; docs/emulator.md) -------------------------------------------------------------
 
 
 def _replay(signature: str | None, mime: str = "image/jpeg", data: bytes | None = None) -> dict:
@@ -341,6 +341,6 @@ def test_input_image_sets_the_default_ratio(in_process: AsgiClient) -> None:
     request = {"contents": [{"parts": [{"text": "edit"},
                                        {"inlineData": {"mimeType": "image/png", "data": wide}}]}]}
     response = in_process.post(aistudio_path(FLASH), json=request, headers=AI)
-    from playground.imaging import read_dimensions
+    from playground.domain.imaging import read_dimensions
 
     assert read_dimensions(final_image(response.json())[1]) == (1376, 768)

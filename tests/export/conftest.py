@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from playground.catalog import Usage
-from playground.imaging import describe_image, sniff_format
-from playground.models import Attempt, ErrorInfo, GenerationResult, ImageRequest, Timing
-from playground.storage.history import HistoryStore
+from playground.domain.errors import ErrorInfo
+from playground.domain.imaging import describe_image, sniff_format
+from playground.domain.types import Attempt, GenerationResult, ImageRequest, Timing, Usage
+from playground.history.store import HistoryStore
 
 
 def scene(fmt: str = "PNG", *, seed: int = 0, size: tuple[int, int] = (96, 64),
@@ -52,7 +52,7 @@ def add_generation(store: HistoryStore, prompt: str, images: list[bytes] | None 
     for n, data in enumerate(images or []):
         facts = describe_image(data, declared_mime=sniff_format(data), is_draft=n < drafts,
                                requested=(96, 64))
-        result.images.append(store.store_image(data, facts))
+        result.images.append(facts)  # the bytes travel in facts.data
     if status != "ok":
         result.error = ErrorInfo("ApiError", "Resource exhausted", "Wait and retry.", 429,
                                  "RESOURCE_EXHAUSTED")
@@ -114,8 +114,10 @@ def both_run(store: HistoryStore) -> tuple[GenerationResult, GenerationResult]:
 @pytest.fixture
 def emulated_history(emu_env: dict[str, str], tmp_path: Path) -> Callable[..., HistoryStore]:
     """Real history from the emulator through the service, as the app would write it."""
+    from playground.clients.base import platform_for
+    from playground.clients.http import make_client
     from playground.config import load_settings
-    from playground.service import generate_many, make_client
+    from playground.generation.run import generate_many
 
     def run(*prompts: str, include_thoughts: bool = True) -> HistoryStore:
         settings = load_settings()
@@ -124,7 +126,8 @@ def emulated_history(emu_env: dict[str, str], tmp_path: Path) -> Callable[..., H
             for prompt in prompts:
                 req = ImageRequest(prompt=prompt, image_size="1K",
                                    include_thoughts=include_thoughts)
-                generate_many(req, ["aistudio", "vertex"], settings, client=client, store=store)
+                generate_many(req, [platform_for(p, settings) for p in ("aistudio", "vertex")],
+                              client=client, on_result=store.save)
         return store
 
     return run

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from playground.cli import main
-from playground.models import GenerationResult
-from playground.storage.history import HistoryStore
+from playground.cli.main import main
+from playground.domain.types import GenerationResult
+from playground.history.store import HistoryStore
 
 
 @pytest.fixture
@@ -77,11 +77,11 @@ def test_out_folder_exits_2(cli_history: Any, tmp_path: Path,
 
 
 def test_missing_file_exits_1_and_still_writes(
-        cli_history: tuple[GenerationResult, GenerationResult], tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        cli_history: tuple[GenerationResult, GenerationResult], store: HistoryStore,
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, b = cli_history
-    assert b.image is not None and b.image.path
-    Path(b.image.path).unlink()
+    assert b.image is not None and store.has_original(b.image)
+    store.files.path_for(b.image.sha256, b.image.sniffed_mime).unlink()
     out = tmp_path / "p.zip"
     assert main(["export", "--last", "2", "--out", str(out), "--quiet"]) == 1
     assert out.exists()

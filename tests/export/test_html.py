@@ -11,8 +11,8 @@ from PIL import Image
 
 from playground.export import build_review_pack
 from playground.export.pack import PREVIEW_MAX_SIDE
-from playground.storage.history import HistoryStore
-from playground.storage.reviews import Review, save_review
+from playground.history.reviews import Review, save_review
+from playground.history.store import HistoryStore
 from tests.export.conftest import add_generation, open_pack, scene
 
 ATTACK = "<script>alert(1)</script>"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from playground.export import build_review_pack
 from playground.export.manifest import csv_cell, review_text
-from playground.storage.history import HistoryStore
-from playground.storage.reviews import Review, save_review
+from playground.history.reviews import Review, save_review
+from playground.history.store import HistoryStore
 from tests.export.conftest import add_generation, open_pack, scene
 
 

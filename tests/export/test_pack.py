@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from playground.errors import PlaygroundError
-from playground.export import ExportSelectionError, build_review_pack, pack_bytes
+from playground.domain.errors import ExportSelectionError, PlaygroundError
+from playground.domain.types import GenerationResult
+from playground.export import build_review_pack, pack_bytes
 from playground.export.manifest import REQUEST_PARAMS, iso_time
-from playground.models import GenerationResult
-from playground.storage.history import HistoryStore
-from playground.storage.reviews import Review, save_review
+from playground.history.reviews import Review, save_review
+from playground.history.store import HistoryStore
 from tests.export.conftest import add_generation, open_pack, scene
 
 TEXT_FILES = {"manifest.json", "manifest.csv", "metrics.json", "index.html"}
@@ -87,7 +87,7 @@ def test_round_trip_of_emulated_both_runs(emulated_history: Callable[..., Histor
         assert found is not None
         data = pack.files[row["path"]]
         assert hashlib.sha256(data).hexdigest() == row["sha256"] == found[1].sha256
-        assert data == store.image_bytes(found[1])  # the exact original bytes
+        assert data == store.original(found[1])  # the exact original bytes
         assert row["file_status"] == "ok"
     image_files = {n for n in pack.files if n.startswith("images/")}
     assert image_files == {r["path"] for r in rows}
@@ -222,8 +222,8 @@ def test_missing_file_is_listed_not_fatal(store: HistoryStore,
                                           both_run: tuple[GenerationResult, GenerationResult],
                                           tmp_path: Path) -> None:
     a, b = both_run
-    assert b.image is not None and b.image.path
-    Path(b.image.path).unlink()
+    assert b.image is not None and store.has_original(b.image)
+    store.files.path_for(b.image.sha256, b.image.sniffed_mime).unlink()
     summary = build_review_pack(store, generation_ids=[a.id or 0, b.id or 0],
                                 out=tmp_path / "p.zip")
     pack = open_pack(tmp_path / "p.zip")
@@ -244,8 +244,8 @@ def test_missing_file_is_listed_not_fatal(store: HistoryStore,
 
 def test_changed_file_is_flagged(store: HistoryStore, tmp_path: Path) -> None:
     result = add_generation(store, "tampered", [scene("PNG")])
-    assert result.image is not None and result.image.path
-    Path(result.image.path).write_bytes(scene("PNG", seed=9))
+    assert result.image is not None and store.has_original(result.image)
+    store.files.path_for(result.image.sha256, result.image.sniffed_mime).write_bytes(scene("PNG", seed=9))
     summary = build_review_pack(store, generation_ids=[result.id or 0], out=tmp_path / "p.zip")
     row = open_pack(tmp_path / "p.zip").manifest["images"][0]
     assert row["file_status"] == "changed" and not summary.is_complete

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from playground.cli import main
+from playground.cli.main import main
 from playground.config import load_settings
+from playground.domain.redaction import redact_text
 from playground.export.scrub import pack_secrets
-from playground.redaction import redact_text
-from playground.storage.history import HistoryStore
-from playground.storage.reviews import Review, save_review
+from playground.history.reviews import Review, save_review
+from playground.history.store import HistoryStore
 
 
 def unzipped_bytes(path: Path) -> dict[str, bytes]:

@@ -1,0 +1,20 @@
+"""One review-pack download button for every page; the zip is built only on click."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.app.runtime import Runtime
+from playground.export import pack_bytes, pack_filename, pack_secrets
+
+
+def review_pack_button(runtime: Runtime, label: str, *, key: str,
+                       generation_ids: list[int] | None = None,
+                       image_ids: list[int] | None = None) -> None:
+    st.download_button(
+        label,
+        data=lambda: pack_bytes(runtime.store, generation_ids=generation_ids, image_ids=image_ids,
+                                secrets=pack_secrets(runtime.settings)),
+        file_name=pack_filename(), mime="application/zip", on_click="ignore",
+        icon=":material/folder_zip:", key=key,
+    )

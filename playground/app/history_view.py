@@ -1,0 +1,61 @@
+"""History page pieces: filters, the thumbnail grid and the detail view."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from playground.app.runtime import Runtime
+from playground.domain.errors import ImageDataError
+from playground.domain.imaging import format_name
+from playground.domain.labels import human_bytes, platform_label
+from playground.domain.types import GenerationResult
+
+STATUS_ICONS = {"ok": ":green[:material/check_circle:]", "blocked": ":orange[:material/block:]",
+                "no_image": ":orange[:material/hide_image:]", "error": ":red[:material/error:]"}
+PAGE_SIZE = 24
+
+
+def ago(ts: float) -> str:
+    seconds = max(0, time.time() - ts)
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f} {unit} ago"
+    return f"{seconds:.0f} s ago"
+
+
+def card_caption(r: GenerationResult) -> str:
+    img = r.image
+    facts = (f"{format_name(img.sniffed_mime)} · {human_bytes(img.size_bytes)} · "
+             f"{img.width}×{img.height}") if img else (r.error.message[:60] if r.error else
+                                                         (r.explanation or "")[:60])
+    total = f" · {r.timing.total_s:.1f} s" if r.timing.total_s is not None else ""
+    return (f"{STATUS_ICONS.get(r.status, '')} **{platform_label(r.backend)}** · {r.model}{total}  \n"
+            f"{facts}  \n_{r.request.prompt[:80]}_  \n{ago(r.created_at)} · #{r.id}")
+
+
+def thumbnail(runtime: Runtime, r: GenerationResult) -> None:
+    img = r.image
+    if img is None:
+        st.markdown(f"<div style='height:120px;display:flex;align-items:center;justify-content:"
+                    f"center;border:1px dashed #999;border-radius:6px'>{r.status}</div>",
+                    unsafe_allow_html=True)
+        return
+    try:
+        st.image(runtime.store.thumbnail(img), width="stretch")
+    except (OSError, ImageDataError):
+        st.caption("(image file missing)")
+
+
+def grid(runtime: Runtime, results: list[GenerationResult], columns: int = 4) -> int | None:
+    """Cards in rows; returns the id whose "Details" button was clicked."""
+    clicked = None
+    for start in range(0, len(results), columns):
+        for col, r in zip(st.columns(columns), results[start:start + columns], strict=False):
+            with col, st.container(border=True):
+                thumbnail(runtime, r)
+                st.markdown(card_caption(r))
+                if st.button("Details", key=f"hist-open-{r.id}"):
+                    clicked = r.id
+    return clicked

@@ -1,0 +1,106 @@
+"""Results side by side: preview, stats card, notes and hints, download of the original bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from playground.app.runtime import Runtime
+from playground.app.slider import SLIDER_MAX_SIDE
+from playground.domain.errors import ImageDataError
+from playground.domain.imaging import format_name
+from playground.domain.labels import human_bytes, platform_label, stats_rows
+from playground.domain.types import GenerationResult, ImageFacts
+from playground.generation.job import GenerationJob, describe_progress
+from playground.history.files import extension_for
+from playground.history.store import HistoryStore
+
+
+def show_live_progress(job: GenerationJob, poll_s: float = 0.1) -> None:
+    """Per-backend attempt number and elapsed time until every backend has answered."""
+    columns = st.columns(len(job.platforms))
+    boxes: dict[str, Any] = {p: col.empty() for p, col in zip(job.platforms, columns, strict=True)}
+    while not job.wait(poll_s):
+        for prog in job.snapshot():
+            boxes[prog.platform].info(describe_progress(prog), icon=":material/hourglass_top:")
+    for box in boxes.values():
+        box.empty()
+
+
+def backend_title(runtime: Runtime, platform: str) -> str:
+    tag = " · demo (emulator)" if platform in runtime.demo_platforms else ""
+    return f"{platform_label(platform)}{tag}"
+
+
+def stats_card(result: GenerationResult) -> None:
+    rows = "\n".join(f"| {k} | {v} |" for k, v in stats_rows(result))
+    st.markdown(f"| Measured | |\n|---|---|\n{rows}")
+
+
+def download_original(store: HistoryStore, img: ImageFacts, result: GenerationResult,
+                      key: str) -> None:
+    if not store.has_original(img):
+        st.warning("The original file is missing from the history folder (deleted on disk?).")
+        return
+    st.download_button(
+        f"Download original ({format_name(img.sniffed_mime)}, {human_bytes(img.size_bytes)})",
+        data=lambda: store.original(img),  # a callable: bytes are read only on click
+        file_name=f"{result.backend}-{result.model}-{img.sha256[:10]}."
+                  f"{extension_for(img.sniffed_mime)}",
+        mime=img.sniffed_mime, on_click="ignore", key=key,
+    )
+
+
+def result_column(runtime: Runtime, result: GenerationResult, *, key: str) -> None:
+    st.subheader(backend_title(runtime, result.backend), anchor=False)
+    img = result.image
+    if img is not None:
+        try:
+            st.image(runtime.store.preview(img), width="stretch",
+                     caption=f"{img.width}×{img.height} {format_name(img.sniffed_mime)} "
+                             f"(preview; the download is the original)")
+        except (OSError, ImageDataError) as exc:
+            st.warning(f"Cannot show this image: {exc}")
+    elif result.status in ("blocked", "no_image"):
+        st.warning(result.explanation or "No image came back.", icon=":material/block:")
+    stats_card(result)
+    if result.error is not None:
+        st.error(f"**{result.error.message}**\n\n{result.error.hint}", icon=":material/error:")
+        if result.error.raw:
+            with st.expander("Raw error"):
+                st.code(result.error.raw, language="json")
+    for note in result.notes:
+        st.caption(f":material/info: {note}")
+    if img is not None:
+        download_original(runtime.store, img, result, key=f"{key}-dl")
+    if result.draft_images:
+        with st.expander(f"Draft (thought) images: {len(result.draft_images)}"):
+            for n, draft in enumerate(result.draft_images):
+                st.image(runtime.store.preview(draft, 640), caption=f"Draft {n + 1}")
+    if result.thought_texts:
+        with st.expander("Thoughts"):
+            st.markdown("\n\n".join(result.thought_texts))
+
+
+def load_results(store: HistoryStore, ids: dict[str, int]) -> list[GenerationResult]:
+    out = []
+    for gen_id in ids.values():
+        got = store.get(gen_id)
+        if got is not None:
+            out.append(got)
+    return out
+
+
+def warm_previews(store: HistoryStore) -> Callable[[GenerationResult], None]:
+    """A job callback that builds display previews in the worker thread, as each result lands."""
+
+    def warm(result: GenerationResult) -> None:
+        for img in result.final_images:
+            try:  # the column preview, then the slider's smaller copy of it
+                store.reduced_preview(img, SLIDER_MAX_SIDE)
+            except (OSError, ImageDataError):
+                pass  # shown as a warning when the page renders
+
+    return warm

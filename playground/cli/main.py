@@ -1,0 +1,32 @@
+"""`python -m playground generate|emulator|bench|export`: the parser and the dispatch.
+
+Each subcommand lives in its own module with `add_parser(subparsers, name)`, which sets the
+function that runs it. Exit codes: 0 ok, 1 a backend failed, 2 bad input or configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+#: name → module with add_parser(sub, name); imported when the parser is built.
+COMMANDS: dict[str, str] = {
+    "generate": "playground.cli.generate",
+    "emulator": "playground.cli.emulator",
+    "bench": "playground.cli.bench",
+    "export": "playground.cli.export",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m playground",
+                                     description="Banana Split: AI Studio vs Vertex AI image models.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, module in COMMANDS.items():
+        __import__(module, fromlist=["add_parser"]).add_parser(sub, name)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args))

@@ -1,0 +1,61 @@
+"""How facts are worded for people: platform names, byte counts, the stats card's rows.
+
+Shared by the web app, the CLI table, review packs and benchmark reports, so every surface says
+the same thing the same way.
+"""
+
+from __future__ import annotations
+
+from playground.domain.imaging import format_name
+from playground.domain.types import GenerationResult
+
+PLATFORM_LABELS: dict[str, str] = {"aistudio": "AI Studio", "vertex": "Vertex AI"}
+
+
+def platform_label(platform: str) -> str:
+    return PLATFORM_LABELS.get(platform, platform)
+
+
+def human_bytes(n: int | None) -> str:
+    """Decimal units (1 MB = 1,000,000 bytes), as the article being checked uses."""
+    if n is None:
+        return "—"
+    for unit, size in (("GB", 1_000_000_000), ("MB", 1_000_000), ("kB", 1_000)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def seconds(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f} s"
+
+
+def stats_rows(result: GenerationResult) -> list[tuple[str, str]]:
+    """The stats card, as (label, value) rows: shared by the web app and the CLI table."""
+    img = result.image
+    rows = [("Status", result.status + (f" (HTTP {result.http_status})" if result.http_status else ""))]
+    if img is not None:
+        declared, real = format_name(img.declared_mime), format_name(img.sniffed_mime)
+        bpp = img.bytes_per_pixel
+        rows += [
+            ("Format (real)", real if real == declared else f"{real} — declared {declared} ⚠"),
+            ("File size", f"{human_bytes(img.size_bytes)} ({img.size_bytes:,} B)"),
+            ("Pixels", f"{img.width}×{img.height}" + (
+                f" ⚠ requested {img.requested_width}×{img.requested_height}"
+                if img.size_mismatch else "")),
+            ("Bytes / pixel", "—" if bpp is None else f"{bpp:.3f}"),
+            ("Metadata", human_bytes(img.metadata_bytes) + (
+                " (" + ", ".join(sorted({s.label for s in img.segments})) + ")" if img.segments else "")),
+        ]
+    rows += [
+        ("TTFB", seconds(result.timing.ttfb_s)),
+        ("Total latency", seconds(result.timing.total_s)),
+        ("Attempts", str(len(result.attempts))),
+        ("Finish reason", result.finish_reason or "—"),
+    ]
+    if result.usage:
+        u = result.usage
+        rows.append(("Tokens", f"{u.prompt_tokens} in · {u.candidates_tokens} out "
+                               f"({u.image_output_tokens} image) · {u.thoughts_tokens} thinking"))
+    rows.append(("Est. cost", "—" if result.cost_usd is None else f"${result.cost_usd:.4f}"))
+    return rows

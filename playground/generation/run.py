@@ -1,0 +1,209 @@
+"""Generate and fan out: one request to one platform with retries, or to several at once.
+
+`generate()` returns the result, image bytes included, and stores nothing: the caller saves it
+(`store.save(result)`), as simonw/llm's `after_response` hook does. Each attempt is timed by
+`clients.http.send`; every attempt, failed or not, is kept in `result.attempts`.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from typing import Any
+
+import httpx
+
+from playground.clients.base import Platform, WireRequest
+from playground.clients.google_errors import error_from_body
+from playground.clients.http import RetryPolicy, send
+from playground.domain.errors import (
+    ApiError,
+    PlaygroundError,
+    ResponseShapeError,
+    TransportError,
+    UnsupportedOptionError,
+)
+from playground.domain.options import RequestCheck, check_request
+from playground.domain.redaction import redact_json, redact_text
+from playground.domain.types import Attempt, GenerationResult, ImageRequest, Timing
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    platform: str
+    attempt: int
+    state: str  # "sending" | "retrying" | "done" | "failed"
+    elapsed_s: float
+    detail: str = ""
+
+
+ProgressCallback = Callable[[ProgressEvent], None]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run a request: everything but the request, the platform and the client."""
+
+    policy: RetryPolicy | None = None  # None: the settings' retries, default backoff
+    timeout_s: float | None = None  # per attempt; None: the client's (settings) timeout
+    on_progress: ProgressCallback | None = None
+    cancel: threading.Event | None = None
+    group_id: str | None = None  # shared by the results of one fan-out ("Both") run
+    rng: random.Random | None = None
+    raw_body: dict[str, Any] | None = None  # send this body exactly as written ("send raw")
+
+    def with_(self, **changes: Any) -> RunOptions:
+        return replace(self, **changes)
+
+
+DEFAULTS = RunOptions()
+
+
+def generate(request: ImageRequest | RequestCheck, platform: Platform, *, client: httpx.Client,
+             options: RunOptions = DEFAULTS) -> GenerationResult:
+    """Send one request to one platform with retries; every failure becomes an error result."""
+    check = request if isinstance(request, RequestCheck) else check_request(request, [platform.name])
+    req = check.request
+    result = GenerationResult(backend=platform.name, request=req, status="error", model=req.model,
+                              created_at=time.time(), group_id=options.group_id)
+    secrets = platform.secrets()
+    try:
+        auth = platform.auth  # loads the credentials: a ConfigError here ends before any I/O
+        wire = _wire(check, platform, options.raw_body)
+        result.notes.extend(wire.notes)
+        result.request_json = redact_json(wire.body, secrets)
+        result.request_url = redact_text(wire.url, secrets)
+        if options.raw_body is not None:
+            result.notes.append("Sent raw: the body went out exactly as written, without the "
+                                "fixes Banana Split normally applies (such as role: user).")
+        policy = options.policy or RetryPolicy(platform.settings.retries)
+        _run_attempts(result, wire, platform, auth, client, policy, options)
+    except PlaygroundError as exc:
+        result.status = "error"
+        result.error = exc.to_info()
+    _redact_error(result, secrets)
+    return result
+
+
+def _wire(check: RequestCheck, platform: Platform, raw_body: dict[str, Any] | None) -> WireRequest:
+    if raw_body is not None:
+        return platform.build_raw(raw_body, check.request.model)
+    problems = check.errors(platform.name)
+    if problems:
+        raise UnsupportedOptionError(" ".join(problems), hint=problems[0])
+    return platform.build(check.request, check.for_platform(platform.name))
+
+
+def _redact_error(result: GenerationResult, secrets: list[str]) -> None:
+    err = result.error
+    if err is None:
+        return
+    err.message = redact_text(err.message, secrets)
+    err.hint = redact_text(err.hint, secrets)
+    err.raw = redact_text(err.raw, secrets) if err.raw else err.raw
+
+
+def _run_attempts(result: GenerationResult, wire: WireRequest, platform: Platform,
+                  auth: httpx.Auth, client: httpx.Client, policy: RetryPolicy,
+                  options: RunOptions) -> None:
+    started = time.perf_counter()
+    rng = options.rng or random.Random()
+    cancel = options.cancel
+
+    def emit(attempt: int, state: str, detail: str = "") -> None:
+        if options.on_progress:
+            options.on_progress(ProgressEvent(platform.name, attempt, state,
+                                              time.perf_counter() - started, detail))
+
+    for number in range(1, policy.retries + 2):
+        emit(number, "sending")
+        attempt = Attempt(number=number, started_at=time.time(), http_status=None, ttfb_s=None,
+                          total_s=None)
+        result.attempts.append(attempt)
+        error = _attempt_once(result, attempt, wire, platform, auth, client, options.timeout_s)
+        if error is None:
+            emit(number, "done")
+            return
+        result.error = error.to_info()
+        retryable = getattr(error, "is_retryable", False)
+        if not retryable or number > policy.retries:
+            break
+        delay = policy.delay(number, error, rng)
+        if time.perf_counter() - started + delay > policy.max_total_s:
+            result.notes.append(f"Stopped retrying: waiting {delay:.1f} s more would pass the "
+                                f"{policy.max_total_s:.0f} s total cap.")
+            break
+        attempt.retry_delay_s = round(delay, 3)
+        emit(number, "retrying", f"{attempt.error_class} — next attempt in {delay:.1f} s")
+        if cancel is not None and cancel.wait(delay):
+            result.notes.append("Cancelled while waiting to retry.")
+            break
+        if cancel is None:
+            time.sleep(delay)
+    result.status = "error"
+    emit(len(result.attempts), "failed", result.error.message if result.error else "")
+
+
+def _attempt_once(result: GenerationResult, attempt: Attempt, wire: WireRequest,
+                  platform: Platform, auth: httpx.Auth, client: httpx.Client,
+                  timeout_s: float | None) -> PlaygroundError | None:
+    try:
+        reply = send(client, wire, auth, timeout_s=timeout_s)
+    except TransportError as exc:
+        attempt.total_s, attempt.ttfb_s = exc.elapsed_s, exc.ttfb_s
+        attempt.error_class, attempt.error_message = exc.error_class, exc.message
+        return exc
+    attempt.http_status, attempt.ttfb_s, attempt.total_s = reply.status_code, reply.ttfb_s, reply.total_s
+    attempt.request_bytes, attempt.response_bytes = reply.request_bytes, reply.response_bytes
+    result.http_status = reply.status_code
+    result.timing = Timing(reply.ttfb_s, reply.total_s)
+    result.request_bytes, result.response_bytes = reply.request_bytes, reply.response_bytes
+    if reply.status_code >= 300:
+        error = error_from_body(reply.status_code, reply.body, platform=platform.name)
+        attempt.error_class = _error_class(reply.status_code, error)
+        attempt.error_message = error.message
+        return error
+    try:
+        platform.parse(reply.body, result)
+    except ResponseShapeError as exc:
+        attempt.error_class, attempt.error_message = "shape", exc.message
+        return exc
+    return None
+
+
+def _error_class(http_status: int, error: PlaygroundError) -> str:
+    return str(http_status) if isinstance(error, ApiError) else f"{http_status}-shape"
+
+
+# --- fan-out ---------------------------------------------------------------------------------
+
+
+def generate_many(request: ImageRequest | RequestCheck, platforms: Sequence[Platform], *,
+                  client: httpx.Client, options: RunOptions = DEFAULTS,
+                  on_result: Callable[[GenerationResult], object] | None = None,
+                  ) -> dict[str, GenerationResult]:
+    """Run one request on several platforms at once; wall time ≈ the slowest, not the sum.
+
+    `on_result` is called in the worker thread as each platform's result lands (the job saves
+    it there, so the first answer is stored while the other is still on the wire).
+    """
+    if len(platforms) > 1 and options.group_id is None:
+        options = options.with_(group_id=uuid.uuid4().hex[:12])
+    results: dict[str, GenerationResult] = {}
+
+    def one(platform: Platform) -> GenerationResult:
+        result = generate(request, platform, client=client, options=options)
+        if on_result:
+            on_result(result)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, len(platforms)), thread_name_prefix="fanout") as pool:
+        futures = {pool.submit(one, p): p.name for p in platforms}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+    return {p.name: results[p.name] for p in platforms}

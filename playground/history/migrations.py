@@ -1,0 +1,150 @@
+"""Versioned schema migrations, applied in order; PRAGMA user_version records the version.
+
+Add a migration by appending to MIGRATIONS; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+V1_HISTORY = """
+CREATE TABLE generations (
+    id INTEGER PRIMARY KEY,
+    created_at REAL NOT NULL,
+    group_id TEXT,
+    backend TEXT NOT NULL,
+    model TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    request_json TEXT NOT NULL,
+    wire_json TEXT,
+    request_url TEXT,
+    status TEXT NOT NULL,
+    http_status INTEGER,
+    ttfb_s REAL,
+    total_s REAL,
+    request_bytes INTEGER,
+    response_bytes INTEGER,
+    attempts_json TEXT,
+    finish_reason TEXT,
+    finish_message TEXT,
+    block_reason TEXT,
+    usage_json TEXT,
+    cost_usd REAL,
+    model_version TEXT,
+    response_id TEXT,
+    notes_json TEXT,
+    texts_json TEXT,
+    thought_texts_json TEXT,
+    thought_signatures INTEGER,
+    error_json TEXT,
+    explanation TEXT
+);
+CREATE INDEX generations_created ON generations(created_at DESC);
+CREATE INDEX generations_group ON generations(group_id);
+CREATE TABLE images (
+    id INTEGER PRIMARY KEY,
+    generation_id INTEGER NOT NULL REFERENCES generations(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    rel_path TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    declared_mime TEXT,
+    sniffed_mime TEXT,
+    width INTEGER,
+    height INTEGER,
+    is_draft INTEGER NOT NULL DEFAULT 0,
+    segments_json TEXT,
+    requested_width INTEGER,
+    requested_height INTEGER
+);
+CREATE INDEX images_generation ON images(generation_id);
+CREATE INDEX images_sha ON images(sha256);
+"""
+
+V2_REVIEWS = """
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    reviewer TEXT NOT NULL DEFAULT '',
+    rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+    tags_json TEXT,
+    comment TEXT,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    UNIQUE (image_id, reviewer)
+);
+CREATE INDEX reviews_image ON reviews(image_id)
+"""
+
+V3_BENCH = """
+CREATE TABLE bench_runs (
+    id TEXT PRIMARY KEY,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    preset TEXT,
+    status TEXT NOT NULL,
+    spec_json TEXT NOT NULL,
+    order_json TEXT NOT NULL,
+    skipped_json TEXT,
+    notes_json TEXT,
+    planned INTEGER NOT NULL,
+    estimate_usd REAL,
+    environment_json TEXT
+);
+CREATE INDEX bench_runs_created ON bench_runs(created_at DESC);
+CREATE TABLE bench_tasks (
+    run_id TEXT NOT NULL REFERENCES bench_runs(id) ON DELETE CASCADE,
+    task_index INTEGER NOT NULL,
+    cell_id TEXT NOT NULL,
+    prompt_index INTEGER NOT NULL,
+    repeat INTEGER NOT NULL,
+    backend TEXT NOT NULL,
+    generation_id INTEGER REFERENCES generations(id) ON DELETE SET NULL,
+    finished_at REAL NOT NULL,
+    status TEXT NOT NULL,
+    failure_class TEXT,
+    attempts_json TEXT NOT NULL,
+    ttfb_s REAL,
+    total_s REAL,
+    size_bytes INTEGER,
+    sniffed_mime TEXT,
+    cost_usd REAL,
+    PRIMARY KEY (run_id, task_index)
+);
+CREATE INDEX bench_tasks_generation ON bench_tasks(generation_id)
+"""
+
+V4_BLOCK_MESSAGE = """
+ALTER TABLE generations ADD COLUMN block_message TEXT
+"""
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("history", V1_HISTORY),
+    ("reviews", V2_REVIEWS),
+    ("bench", V3_BENCH),
+    ("block message", V4_BLOCK_MESSAGE),
+]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to date; returns the resulting version.
+
+    Each step runs in BEGIN IMMEDIATE and re-reads the version inside the lock, so two
+    processes opening the same history at once cannot apply a migration twice.
+    The connection must be in autocommit mode (isolation_level=None).
+    """
+    for number, (_name, script) in enumerate(MIGRATIONS, start=1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            (current,) = conn.execute("PRAGMA user_version").fetchone()
+            if current < number:
+                for statement in filter(str.strip, script.split(";")):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    return int(version)
