@@ -68,6 +68,8 @@ class AiStudioSettings:
     key_source: str | None = None  # "env GOOGLE_API_KEY", "secrets GEMINI_API_KEY", "demo", …
     base_url: str = AISTUDIO_DEFAULT_BASE
     api_version: str = "v1beta"  # docs/wire-notes.md "Hosts": v1 rejected responseModalities
+    #: Top-level request field that asks for a service tier (UNCONFIRMED; "" = never sent).
+    service_tier_field: str = "serviceTier"
 
     @property
     def is_configured(self) -> bool:
@@ -85,6 +87,8 @@ class VertexSettings:
     base_url: str | None = None  # None = chosen by location (clients/vertex.py)
     api_version: str = "v1"
     use_metadata_server: bool = False  # ADC from GCE/Cloud Run metadata (opt-in: offline probing is slow)
+    #: How Vertex takes a tier request is UNCONFIRMED: not sent unless a field is configured.
+    service_tier_field: str = ""
 
     @property
     def is_express(self) -> bool:
@@ -153,9 +157,12 @@ def load_settings(env: Mapping[str, str] | None = None,
 
     key, key_src = _first(sources, "GOOGLE_API_KEY", "GEMINI_API_KEY")
     gemini_base, _ = _first(sources, "GOOGLE_GEMINI_BASE_URL")
+    tier_ai, _ = _first(sources, "PLAYGROUND_AISTUDIO_SERVICE_TIER_FIELD")
+    tier_vx, _ = _first(sources, "PLAYGROUND_VERTEX_SERVICE_TIER_FIELD")
     aistudio = AiStudioSettings(
         api_key=Secret(key) if key else None, key_source=key_src,
         base_url=(gemini_base or AISTUDIO_DEFAULT_BASE).rstrip("/"),
+        service_tier_field="serviceTier" if tier_ai is None else tier_ai.strip(),
     )
 
     creds_file, creds_src = _first(sources, "GOOGLE_APPLICATION_CREDENTIALS")
@@ -180,6 +187,7 @@ def load_settings(env: Mapping[str, str] | None = None,
         express_api_key=Secret(express) if express else None, express_key_source=express_src,
         base_url=vertex_base.rstrip("/") if vertex_base else None,
         use_metadata_server=metadata in ("1", "true", "yes"),
+        service_tier_field=(tier_vx or "").strip(),
     )
 
     data_dir, _ = _first(sources, "PLAYGROUND_DATA_DIR")

@@ -104,7 +104,8 @@ def _advanced(info: catalog.ModelInfo, platforms: list[str], default_retries: in
                             help="Return thought text and draft images (kept apart from the final image).")
         level = None
         if info.thinking == "levels":
-            level = c.selectbox("Thinking level", ["default", *catalog.THINKING_LEVELS], key="level",
+            _keep_valid("level", ["default", *info.thinking_levels], "default")
+            level = c.selectbox("Thinking level", ["default", *info.thinking_levels], key="level",
                                 bind="query-params")
         d, e, f = st.columns(3)
         seed = d.number_input("Seed (best effort)", min_value=0, max_value=2**31 - 1, value=None,

@@ -29,6 +29,10 @@ class AiStudio(PlatformBase):
         suffix = f":{method}" if method else ""
         return f"{self.endpoint}/models/{model}{suffix}"
 
+    @property
+    def service_tier_field(self) -> str:
+        return self.settings.aistudio.service_tier_field
+
     def _load_auth(self) -> httpx.Auth:
         key = self.settings.aistudio.api_key
         assert key is not None  # missing_config_message said it is set

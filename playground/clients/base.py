@@ -109,10 +109,23 @@ class PlatformBase:
     def model_url(self, model: str, method: str = "generateContent") -> str:
         raise NotImplementedError
 
+    @property
+    def service_tier_field(self) -> str:
+        return ""
+
     def build(self, request: ImageRequest, findings: Sequence[Finding]) -> WireRequest:
         body = wire.generate_body(request, vertex=self.accepts_vertex_options)
+        notes = self.notes(findings)
+        tier = request.service_tier
+        if tier and tier != "standard":
+            if self.service_tier_field:
+                body[self.service_tier_field] = tier
+            else:
+                notes += (f"The {tier} service tier was not requested: how this platform takes a "
+                          "tier request is UNCONFIRMED (set PLAYGROUND_VERTEX_SERVICE_TIER_FIELD "
+                          "to send one); the request ran at the standard tier.",)
         return WireRequest("POST", self.model_url(request.model), body, dict(JSON_HEADERS),
-                           notes=self.notes(findings))
+                           notes=notes)
 
     def build_raw(self, body: dict[str, Any], model: str) -> WireRequest:
         """A body exactly as the user wrote it (the inspector's "send raw"), e.g. without

@@ -52,6 +52,10 @@ class Vertex(PlatformBase):
         suffix = f":{method}" if method else ""
         return f"{self.endpoint}/{self.model_path(model)}{suffix}"
 
+    @property
+    def service_tier_field(self) -> str:
+        return self.settings.vertex.service_tier_field
+
     def _load_auth(self) -> httpx.Auth:
         v = self.settings.vertex
         if self.is_express:

@@ -101,24 +101,34 @@ def decode_base64(data: str | bytes | memoryview) -> bytes:
         ) from None
 
 
+def _tokens(detail_list: Any, modality: str) -> int | None:
+    total = None
+    for detail in detail_list or []:
+        if isinstance(detail, dict) and str(detail.get("modality", "")).upper() == modality:
+            total = (total or 0) + int(_get(detail, "tokenCount", "token_count") or 0)
+    return total
+
+
 def parse_usage(meta: dict[str, Any] | None) -> Usage | None:
-    if not meta:
+    """usageMetadata as sent: a counter that is absent stays None (unknown), never 0."""
+    if not isinstance(meta, dict) or not meta:
         return None
 
-    def num(camel: str, snake: str) -> int:
-        return int(_get(meta, camel, snake) or 0)
+    def num(camel: str, snake: str) -> int | None:
+        value = _get(meta, camel, snake)
+        return None if value is None else int(value)
 
-    image_out = 0
-    for detail in _get(meta, "candidatesTokensDetails", "candidates_tokens_details") or []:
-        if str(detail.get("modality", "")).upper() == "IMAGE":
-            image_out += int(_get(detail, "tokenCount", "token_count") or 0)
     return Usage(
         prompt_tokens=num("promptTokenCount", "prompt_token_count"),
         candidates_tokens=num("candidatesTokenCount", "candidates_token_count"),
         thoughts_tokens=num("thoughtsTokenCount", "thoughts_token_count"),
         total_tokens=num("totalTokenCount", "total_token_count"),
-        image_output_tokens=image_out,
+        image_output_tokens=_tokens(
+            _get(meta, "candidatesTokensDetails", "candidates_tokens_details"), "IMAGE"),
         traffic_type=_get(meta, "trafficType", "traffic_type"),
+        service_tier=_get(meta, "serviceTier", "service_tier"),
+        prompt_image_tokens=_tokens(
+            _get(meta, "promptTokensDetails", "prompt_tokens_details"), "IMAGE"),
     )
 
 
@@ -231,9 +241,16 @@ def read_payload(result: GenerationResult, payload: Any,
     result.images = [describe_image(data, declared_mime=mime, is_draft=draft, requested=requested)
                      for data, mime, draft in images]
     result.status, result.explanation = status_of(result)  # type: ignore[assignment]
-    result.cost_usd = catalog.estimate_cost(result.request.model, result.usage)
+    cost = catalog.estimate_cost(result.request.model, result.usage,
+                                 requested_tier=result.request.service_tier)
+    result.cost_usd = cost.usd
     result.error = None
     result.notes.extend(fact_notes(result))
+    if cost.usd is None:
+        result.notes.append(f"Cost unknown: {cost.why_unknown}. No cost is invented from "
+                            "counters the server did not send.")
+    elif cost.note:
+        result.notes.append(cost.note)
 
 
 def _merge_chunk(out: GenerationResult, chunk: dict[str, Any],

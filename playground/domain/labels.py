@@ -7,7 +7,7 @@ the same thing the same way.
 from __future__ import annotations
 
 from playground.domain.imaging import format_name
-from playground.domain.types import GenerationResult
+from playground.domain.types import GenerationResult, Usage
 
 PLATFORM_LABELS: dict[str, str] = {"aistudio": "AI Studio", "vertex": "Vertex AI"}
 
@@ -55,7 +55,24 @@ def stats_rows(result: GenerationResult) -> list[tuple[str, str]]:
     ]
     if result.usage:
         u = result.usage
-        rows.append(("Tokens", f"{u.prompt_tokens} in · {u.candidates_tokens} out "
-                               f"({u.image_output_tokens} image) · {u.thoughts_tokens} thinking"))
-    rows.append(("Est. cost", "—" if result.cost_usd is None else f"${result.cost_usd:.4f}"))
+        rows.append(("Tokens", f"{count(u.prompt_tokens)} in · {count(u.candidates_tokens)} out "
+                               f"({count(u.image_output_tokens)} image) · "
+                               f"{count(u.thoughts_tokens)} thinking"
+                               + (f" · {tier_of(u)} tier" if tier_of(u) else "")))
+    rows.append(("Est. cost", cost_text(result)))
     return rows
+
+
+def count(n: int | None) -> str:
+    """A token counter: "not reported" is not zero."""
+    return "—" if n is None else str(n)
+
+
+def tier_of(usage: Usage) -> str | None:
+    return usage.service_tier or usage.traffic_type
+
+
+def cost_text(result: GenerationResult) -> str:
+    if result.cost_usd is not None:
+        return f"${result.cost_usd:.4f}"
+    return "unknown (no usage counters)" if result.status != "error" or result.usage else "—"

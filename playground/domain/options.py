@@ -7,18 +7,17 @@ the CLI show them), its notes go onto the result (the builders copy them, never 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from playground.domain.catalog import (
-    MODELS,
-    OUTPUT_MIME_TYPES,
-    PERSON_GENERATION,
-    THINKING_LEVELS,
-    ModelInfo,
-)
+from playground.domain.catalog import MODELS, OUTPUT_MIME_TYPES, PERSON_GENERATION, ModelInfo
 from playground.domain.imaging import format_name
+from playground.domain.labels import PLATFORM_LABELS
 from playground.domain.types import Finding, ImageRequest
+
+#: What each platform's live model list offers now (clients/models.py); a platform missing
+#: from the mapping was not checked, and the catalog's dated lifecycle decides instead.
+Listed = Mapping[str, frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -27,10 +26,13 @@ class RequestCheck:
 
     request: ImageRequest
     findings: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
+    listed: Listed | None = None
+    allow_unlisted: bool = False
 
     def for_platform(self, platform: str) -> tuple[Finding, ...]:
         if platform not in self.findings:  # a platform the caller did not plan for
-            self.findings[platform] = tuple(_findings(self.request, platform))
+            self.findings[platform] = tuple(_findings(self.request, platform, self.listed,
+                                                      self.allow_unlisted))
         return self.findings[platform]
 
     def errors(self, platform: str) -> list[str]:
@@ -47,9 +49,15 @@ class RequestCheck:
         return messages
 
 
-def check_request(req: ImageRequest, platforms: Iterable[str]) -> RequestCheck:
-    """Check `req` for each platform it will be sent to; the result travels with the request."""
-    return RequestCheck(req, {p: tuple(_findings(req, p)) for p in platforms})
+def check_request(req: ImageRequest, platforms: Iterable[str], *, listed: Listed | None = None,
+                  allow_unlisted: bool = False) -> RequestCheck:
+    """Check `req` for each platform it will be sent to; the result travels with the request.
+
+    `listed` is the live model list per platform; `allow_unlisted` sends a model the platform
+    does not list (or the catalog says is shut down) anyway, with a note.
+    """
+    findings = {p: tuple(_findings(req, p, listed, allow_unlisted)) for p in platforms}
+    return RequestCheck(req, findings, listed, allow_unlisted)
 
 
 def _note(field: str, message: str) -> Finding:
@@ -60,23 +68,54 @@ def _error(field: str, message: str) -> Finding:
     return Finding("error", field, message)
 
 
-def _findings(req: ImageRequest, platform: str) -> list[Finding]:
+def _findings(req: ImageRequest, platform: str, listed: Listed | None,
+              allow_unlisted: bool) -> list[Finding]:
     """Everything worth telling the user about sending `req` to `platform`."""
     findings: list[Finding] = []
     if not req.prompt.strip():
         findings.append(_error("prompt", "The prompt is empty: type what the image should show."))
+    where = PLATFORM_LABELS.get(platform, platform)
+    offered = None if listed is None or platform not in listed else listed[platform]
     info = MODELS.get(req.model)
     if info is None:
+        if offered is not None and req.model in offered:
+            findings.append(_note("model", f"{req.model} is listed by {where} but its "
+                                           "capabilities are unknown to Banana Split: it was sent "
+                                           "with generic options and nothing was checked."))
+            return findings
         known = ", ".join(m for m in MODELS if not MODELS[m].is_retired)
         findings.append(_error("model", f"Unknown model {req.model!r}. Pick one of: {known}."))
         return findings
     if info.is_retired:
         findings.append(_error("model", f"{info.id} is retired. {info.lifecycle_note}"))
         return findings
+    findings += _check_offer(info, platform, where, offered, allow_unlisted)
     findings += _check_size_and_ratio(req, info)
     findings += _check_platform_options(req, info, platform)
     findings += _check_thinking(req, info)
     return findings
+
+
+def _check_offer(info: ModelInfo, platform: str, where: str, offered: frozenset[str] | None,
+                 allow_unlisted: bool) -> list[Finding]:
+    """The live list wins when it was fetched; else the catalog's dated lifecycle decides."""
+    state = info.state_on(platform)
+    if offered is not None:
+        if info.id in offered:
+            return [_note("model", f"{info.id} is {state} on {where}: "
+                                   f"{info.offer(platform).describe()}.")] \
+                if state in ("deprecated", "restricted") else []
+        why = f"{info.id} is not offered by {where} now: its live model list does not include it."
+    elif state in ("shut down", "not offered", "not yet"):
+        why = (f"{info.id} is {state} on {where} ({info.offer(platform).describe()}; "
+               f"{info.lifecycle_note})")
+    else:
+        return [_note("model", f"{info.id} is {state} on {where}: "
+                               f"{info.offer(platform).describe()}.")] \
+            if state in ("deprecated", "restricted") else []
+    if allow_unlisted:
+        return [_note("model", why + " Sent anyway, as asked.")]
+    return [_error("model", why + " Pick another model, or send it anyway (--allow-unlisted).")]
 
 
 def _check_size_and_ratio(req: ImageRequest, info: ModelInfo) -> list[Finding]:
@@ -128,7 +167,12 @@ def _check_thinking(req: ImageRequest, info: ModelInfo) -> list[Finding]:
         if info.thinking != "levels":
             out.append(_note("thinking_level", f"{info.id} has no thinking levels; the level was "
                                                 "not sent."))
-        elif req.thinking_level not in THINKING_LEVELS:
-            out.append(_error("thinking_level", f"Thinking level must be one of "
-                                                 f"{', '.join(THINKING_LEVELS)}."))
+        elif req.thinking_level not in info.thinking_levels:
+            out.append(_error("thinking_level", f"{info.id} takes thinking level "
+                                                 f"{' or '.join(info.thinking_levels)}."))
+    if req.service_tier and req.service_tier != "standard" \
+            and req.service_tier not in info.service_tiers:
+        offered = ", ".join(info.service_tiers) or "none"
+        out.append(_error("service_tier", f"{info.id} does not offer the {req.service_tier} "
+                                           f"service tier (offered: {offered})."))
     return out

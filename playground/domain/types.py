@@ -22,14 +22,20 @@ class Finding:
 
 @dataclass(frozen=True)
 class Usage:
-    """Token counts from usageMetadata, in snake_case (clients/wire.py reads the wire names)."""
+    """Token counts from usageMetadata, in snake_case (clients/wire.py reads the wire names).
 
-    prompt_tokens: int = 0
-    candidates_tokens: int = 0
-    thoughts_tokens: int = 0
-    total_tokens: int = 0
-    image_output_tokens: int = 0
-    traffic_type: str | None = None  # Vertex only
+    None means the server did not send that counter: unknown, not zero (Google omits
+    candidatesTokenCount on image-less answers and thoughtsTokenCount on 3.1 Flash successes).
+    """
+
+    prompt_tokens: int | None = None
+    candidates_tokens: int | None = None
+    thoughts_tokens: int | None = None
+    total_tokens: int | None = None
+    image_output_tokens: int | None = None  # the IMAGE entry of candidatesTokensDetails
+    traffic_type: str | None = None  # Vertex only: ON_DEMAND, ON_DEMAND_FLEX, …
+    service_tier: str | None = None  # AI Studio only: "standard", "flex", "priority"
+    prompt_image_tokens: int | None = None  # the IMAGE entry of promptTokensDetails
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class ImageRequest:
     include_thoughts: bool = False
     thinking_level: str | None = None
     seed: int | None = None
+    service_tier: str | None = None  # None = standard; "flex" / "priority" where offered
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
