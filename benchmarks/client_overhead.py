@@ -24,7 +24,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playground.clients.wire import parse_into
+from playground.clients.parse import parse_into
 from playground.domain.types import GenerationResult, ImageRequest
 from playground.emulator import EmulatorConfig, start_emulator, write_service_account_file
 from playground.history.store import HistoryStore

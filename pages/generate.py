@@ -26,7 +26,7 @@ with error_boundary(runtime):
         for message in form.problems:
             st.error(message, icon=":material/front_hand:")
         if not form.problems:
-            options = RunOptions(policy=RetryPolicy(retries=form.retries), timeout_s=form.timeout_s)
+            options = RunOptions(policy=RetryPolicy.from_settings(runtime.settings, form.retries), timeout_s=form.timeout_s)
             job = GenerationJob(form.check, runtime.targets(form.platforms), client=runtime.client,
                                 store=runtime.store, options=options,
                                 on_saved=warm_previews(runtime.store)).start()
@@ -42,7 +42,7 @@ with error_boundary(runtime):
         if problem:
             st.error(problem)
         elif st.button("Send raw", key="raw_send"):
-            options = RunOptions(policy=RetryPolicy(retries=0), timeout_s=form.timeout_s,
+            options = RunOptions(policy=RetryPolicy.from_settings(runtime.settings, 0), timeout_s=form.timeout_s,
                                  raw_body=body)
             result = generate(form.request, runtime.platforms[platform], client=runtime.client,
                               options=options)

@@ -19,6 +19,7 @@ AISTUDIO_DEFAULT_BASE = "https://generativelanguage.googleapis.com"
 DEFAULT_LOCATION = "global"
 DEFAULT_TIMEOUT_S = 300.0  # 4K Pro can take over 100 s (docs/wire-notes.md "Latency": use ≥ 180 s)
 DEFAULT_RETRIES = 2
+DEFAULT_MAX_RETRY_WAIT_S = 20.0  # the longest single wait between attempts, advice included
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 
@@ -108,6 +109,7 @@ class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
     timeout_s: float = DEFAULT_TIMEOUT_S
     retries: int = DEFAULT_RETRIES
+    max_retry_wait_s: float = DEFAULT_MAX_RETRY_WAIT_S
     emulator_profile: str | None = None
     emulator_port: int = 0  # 0 = any free port
     demo_platforms: frozenset[str] = frozenset()  # platforms served by the built-in emulator
@@ -197,6 +199,7 @@ def load_settings(env: Mapping[str, str] | None = None,
         data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(),
         timeout_s=_float(sources, "PLAYGROUND_TIMEOUT_S", DEFAULT_TIMEOUT_S),
         retries=int(_float(sources, "PLAYGROUND_RETRIES", DEFAULT_RETRIES)),
+        max_retry_wait_s=_float(sources, "PLAYGROUND_MAX_RETRY_WAIT_S", DEFAULT_MAX_RETRY_WAIT_S),
         emulator_profile=profile,
         emulator_port=int(_float(sources, "PLAYGROUND_EMULATOR_PORT", 0)),
     )

@@ -9,6 +9,7 @@ import streamlit as st
 
 from playground.app.runtime import Runtime
 from playground.app.slider import SLIDER_MAX_SIDE
+from playground.app.text import plain
 from playground.domain.errors import ImageDataError
 from playground.domain.imaging import format_name
 from playground.domain.labels import human_bytes, platform_label, stats_rows
@@ -64,15 +65,19 @@ def result_column(runtime: Runtime, result: GenerationResult, *, key: str) -> No
         except (OSError, ImageDataError) as exc:
             st.warning(f"Cannot show this image: {exc}")
     elif result.status in ("blocked", "no_image"):
-        st.warning(result.explanation or "No image came back.", icon=":material/block:")
+        st.warning(plain(result.explanation) or "No image came back.", icon=":material/block:")
+    if result.finish_message or result.block_message:
+        st.caption("Google's own explanation, as sent:")
+        st.text(result.finish_message or result.block_message)
     stats_card(result)
     if result.error is not None:
-        st.error(f"**{result.error.message}**\n\n{result.error.hint}", icon=":material/error:")
+        st.error(f"**{plain(result.error.message)}**\n\n{result.error.hint}",
+                 icon=":material/error:")
         if result.error.raw:
             with st.expander("Raw error"):
                 st.code(result.error.raw, language="json")
     for note in result.notes:
-        st.caption(f":material/info: {note}")
+        st.caption(f":material/info: {plain(note)}")
     if img is not None:
         download_original(runtime.store, img, result, key=f"{key}-dl")
     if result.draft_images:
@@ -81,7 +86,7 @@ def result_column(runtime: Runtime, result: GenerationResult, *, key: str) -> No
                 st.image(runtime.store.preview(draft, 640), caption=f"Draft {n + 1}")
     if result.thought_texts:
         with st.expander("Thoughts"):
-            st.markdown("\n\n".join(result.thought_texts))
+            st.markdown("\n\n".join(plain(t) for t in result.thought_texts))
 
 
 def load_results(store: HistoryStore, ids: dict[str, int]) -> list[GenerationResult]:

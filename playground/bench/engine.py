@@ -120,8 +120,7 @@ class BenchRun:
         self.bench = BenchStore(store)
         self.run_id = run.id
         spec = plan.spec
-        self.policy = policy or RetryPolicy(spec.retries if spec.retries is not None
-                                            else settings.retries)
+        self.policy = policy or RetryPolicy.from_settings(settings, spec.retries)
         self._own_client = client is None
         self.client = client or make_client(settings)
         self._on_event = on_event

@@ -34,6 +34,10 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int)
     p.add_argument("--retries", type=int, default=None, help="retries after the first attempt (default 2)")
     p.add_argument("--timeout", type=float, default=None, help="seconds per attempt (default 300)")
+    p.add_argument("--max-retry-wait", type=float, default=None,
+                   help="longest wait between attempts, server advice included (default 20 s)")
+    p.add_argument("--allow-unlisted", action="store_true",
+                   help="send a model the platform does not list (or the catalog says is gone)")
     p.add_argument("--out", type=Path, help="also copy the images into this folder")
     p.add_argument("--json", action="store_true", help="one JSON object per backend per line")
     p.add_argument("--demo", action="store_true",
@@ -60,7 +64,7 @@ def run_generate(args: argparse.Namespace) -> int:
         include_thoughts=args.include_thoughts, thinking_level=args.thinking_level, seed=args.seed,
     )
     platforms = BACKENDS[args.backend]
-    check = check_request(req, platforms)
+    check = check_request(req, platforms, allow_unlisted=args.allow_unlisted)
     if check.problems:
         return _fail_usage(" ".join(check.problems))
     if args.quality is not None and args.mime_type != "image/jpeg":
@@ -73,6 +77,10 @@ def run_generate(args: argparse.Namespace) -> int:
         if args.retries < 0:
             return _fail_usage("--retries must be 0 or more.")
         settings = replace(settings, retries=args.retries)
+    if args.max_retry_wait is not None:
+        if not 0 <= args.max_retry_wait < float("inf"):
+            return _fail_usage("--max-retry-wait must be a number of seconds, 0 or more.")
+        settings = replace(settings, max_retry_wait_s=args.max_retry_wait)
     if args.timeout is not None:
         if args.timeout <= 0:
             return _fail_usage("--timeout must be a positive number of seconds.")

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from playground.clients import wire
+from playground.clients import parse, wire
 from playground.config import Settings, missing_config_message
 from playground.domain.catalog import PlatformName
 from playground.domain.errors import ConfigError
@@ -137,7 +137,7 @@ class PlatformBase:
 
     def parse(self, body: bytes, result: GenerationResult) -> None:
         """Both platforms answer with the same GenerateContentResponse shape."""
-        wire.parse_into(result, body)
+        parse.parse_into(result, body)
 
     @staticmethod
     def notes(findings: Sequence[Finding]) -> tuple[str, ...]:

@@ -80,6 +80,19 @@ def error_from_body(http_status: int, body: bytes, *, platform: str = "") -> Pla
     )
 
 
+#: What to suggest in place of a model that is gone: newest first, never the one that failed.
+REPLACEMENTS = ("gemini-nano-banana-2.1", "gemini-3-pro-image", "gemini-3-pro-image-preview")
+
+
+def _model_in(message: str) -> str | None:
+    match = re.search(r"models/([\w.\-]+)", message)
+    return match.group(1) if match else None
+
+
+def _replacements(failed: str | None) -> str:
+    return " or ".join([m for m in REPLACEMENTS if m != failed][:2])
+
+
 def hint_for(err: ApiError) -> str:
     """One sentence that says what to do, for each case in the reference's error table (docs/wire-notes.md "Errors")."""
     msg = err.message
@@ -109,9 +122,20 @@ def hint_for(err: ApiError) -> str:
     if reason == "SERVICE_DISABLED" or "has not been used in project" in msg:
         return ("Enable the API for this project (Vertex AI API or Generative Language API) in "
                 "the Cloud console, wait a few minutes, then retry.")
-    if code == 403:
+    if reason == "CONSUMER_SUSPENDED" or "has been suspended" in msg:
+        return ("Google has suspended this API key or its project (CONSUMER_SUSPENDED): retrying "
+                "will not help. Check the project's status and any notice in AI Studio or the "
+                "Cloud console, or use a key from a project in good standing.")
+    if code == 403 and err.platform == "vertex":
         return ("The account lacks permission. Grant it roles/aiplatform.user on the project and "
                 "check that GOOGLE_CLOUD_PROJECT is the project you meant.")
+    if code == 403:
+        return ("The API key may not call this model: check the key's API restrictions and its "
+                "project in AI Studio (https://aistudio.google.com/apikey), or create a new key.")
+    if "location is not supported" in msg:
+        return ("The Gemini API is not offered where this request comes from (FAILED_PRECONDITION "
+                "user location). Send it from a supported country, or use Vertex AI, which serves "
+                "the same models from Google Cloud regions.")
     if "thought_signature" in msg:
         return ("Replay model image parts with their thoughtSignature, or use the documented "
                 "bypass value for migrated histories.")
@@ -120,10 +144,13 @@ def hint_for(err: ApiError) -> str:
             return ("Vertex could not find this model here. Gemini image models are served from "
                     "the global location: set GOOGLE_CLOUD_LOCATION=global, and check the model "
                     "id and that the project has access.")
+        failed = _model_in(msg)
         if "no longer available" in msg or ":predict" in msg or "for predict" in msg:
-            return ("This model is retired. Use gemini-3.1-flash-image (Imagen's suggested "
-                    "replacement) or gemini-3-pro-image.")
-        return "Check the model id: it is not served on this API version. Pick one from the catalog."
+            return (f"{failed or 'This model'} is retired or not served for this method here. "
+                    f"Use {_replacements(failed)} instead.")
+        return (f"{failed or 'This model'} is not served on this API version for this key. "
+                f"Pick another model ({_replacements(failed)}), or run `python -m playground "
+                "models` to see what the platform offers now.")
     if code == 429:
         if err.is_zero_quota:
             return ("Your quota for this model is 0 (free tier has no image quota). Enable "

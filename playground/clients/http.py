@@ -14,10 +14,11 @@ from dataclasses import dataclass
 import httpx
 
 from playground.clients.base import WireRequest
-from playground.config import Settings
+from playground.config import DEFAULT_MAX_RETRY_WAIT_S, Settings
 from playground.domain.errors import ApiError, PlaygroundError, TransportError
 
 USER_AGENT = "banana-split/0.1"
+
 
 
 @dataclass(frozen=True)
@@ -26,15 +27,29 @@ class RetryPolicy:
 
     retries: int = 2
     base_delay_s: float = 1.0
-    max_delay_s: float = 60.0
+    max_delay_s: float = DEFAULT_MAX_RETRY_WAIT_S  # no single wait is longer, advice included
     max_total_s: float = 900.0
 
     def delay(self, attempt: int, error: PlaygroundError, rng: random.Random) -> float:
-        """RetryInfo's delay when the server gave one, else exponential backoff with jitter."""
-        if isinstance(error, ApiError) and error.retry_delay_s is not None:
-            return error.retry_delay_s
+        """RetryInfo's delay when the server gave one, else exponential backoff with jitter;
+        either way at most `max_delay_s` (see `advised`)."""
+        advised = self.advised(error)
+        if advised is not None:
+            return min(advised, self.max_delay_s)
         backoff = min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1))
         return backoff * rng.uniform(0.5, 1.0)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, retries: int | None = None) -> RetryPolicy:
+        """The user's retries and wait cap (PLAYGROUND_RETRIES, PLAYGROUND_MAX_RETRY_WAIT_S):
+        a 53 s RetryInfo must not stall a call unless the cap allows it."""
+        return cls(settings.retries if retries is None else retries,
+                   max_delay_s=settings.max_retry_wait_s)
+
+    @staticmethod
+    def advised(error: PlaygroundError) -> float | None:
+        """The wait the server asked for (RetryInfo or "Please retry in Ns"), if any."""
+        return error.retry_delay_s if isinstance(error, ApiError) else None
 
 
 def make_client(settings: Settings, *, transport: httpx.BaseTransport | None = None) -> httpx.Client:

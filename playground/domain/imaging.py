@@ -63,6 +63,45 @@ def read_dimensions(data: bytes) -> tuple[int, int] | None:
         return None
 
 
+def _png_complete(data: bytes) -> bool:
+    """Every chunk fits in the file and the last is IEND (CRCs are not recomputed: cheap)."""
+    pos = 8
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        ctype = data[pos + 4:pos + 8]
+        pos += 12 + length
+        if ctype == b"IEND":
+            return pos <= len(data)
+    return False
+
+
+def _complete(mime: str, data: bytes) -> bool:
+    if mime == "image/png":
+        return _png_complete(data)
+    if mime == "image/jpeg":
+        return data.rstrip(b"\x00").endswith(b"\xff\xd9")
+    if mime == "image/webp":
+        return len(data) >= 12 and struct.unpack("<I", data[4:8])[0] + 8 == len(data)
+    if mime == "image/gif":
+        return data.endswith(b";")
+    return True  # HEIF/AVIF: the header check below is all we can do without a codec
+
+
+def image_problem(data: bytes) -> str | None:
+    """Why these bytes are not a complete, decodable image, or None when they are one.
+
+    Cheap enough for every response: the magic bytes, the header's pixel size (Pillow) and the
+    end-of-file structure (a truncated file lacks its JPEG EOI marker or PNG IEND chunk).
+    """
+    mime = sniff_format(data)
+    if mime == "application/octet-stream":
+        return f"{len(data):,} bytes that are not an image (no known magic bytes)"
+    name = format_name(mime)
+    if read_dimensions(data) is None or not _complete(mime, data):
+        return f"{len(data):,} bytes that are not a complete {name}"
+    return None
+
+
 # --- metadata segments -----------------------------------------------------------------------
 
 _JPEG_APP_LABELS = {

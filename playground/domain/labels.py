@@ -34,6 +34,9 @@ def stats_rows(result: GenerationResult) -> list[tuple[str, str]]:
     """The stats card, as (label, value) rows: shared by the web app and the CLI table."""
     img = result.image
     rows = [("Status", result.status + (f" (HTTP {result.http_status})" if result.http_status else ""))]
+    answered = (result.model_version or "").removeprefix("models/").split("@")[0]
+    if answered and answered != result.model:
+        rows.append(("Model", f"{result.model} asked · {answered} answered ⚠"))
     if img is not None:
         declared, real = format_name(img.declared_mime), format_name(img.sniffed_mime)
         bpp = img.bytes_per_pixel

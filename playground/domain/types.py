@@ -136,6 +136,7 @@ class Attempt:
     error_class: str | None = None  # "429", "503", "504", "timeout", "connection", ...
     error_message: str | None = None
     retry_delay_s: float | None = None  # wait before the next attempt
+    retry_advice_s: float | None = None  # what the server advised, when the wait was capped
 
 
 @dataclass

@@ -81,7 +81,7 @@ def generate(request: ImageRequest | RequestCheck, platform: Platform, *, client
         if options.raw_body is not None:
             result.notes.append("Sent raw: the body went out exactly as written, without the "
                                 "fixes Banana Split normally applies (such as role: user).")
-        policy = options.policy or RetryPolicy(platform.settings.retries)
+        policy = options.policy or RetryPolicy.from_settings(platform.settings)
         _run_attempts(result, wire, platform, auth, client, policy, options)
     except PlaygroundError as exc:
         result.status = "error"
@@ -139,6 +139,11 @@ def _run_attempts(result: GenerationResult, wire: WireRequest, platform: Platfor
                                 f"{policy.max_total_s:.0f} s total cap.")
             break
         attempt.retry_delay_s = round(delay, 3)
+        advised = policy.advised(error)
+        if advised is not None and advised > delay:
+            attempt.retry_advice_s = round(advised, 3)
+            attempt.error_message = (f"{attempt.error_message} [the server advised waiting "
+                                     f"{advised:g} s; capped at {delay:g} s by the retry policy]")
         emit(number, "retrying", f"{attempt.error_class} — next attempt in {delay:.1f} s")
         if cancel is not None and cancel.wait(delay):
             result.notes.append("Cancelled while waiting to retry.")
@@ -172,6 +177,9 @@ def _attempt_once(result: GenerationResult, attempt: Attempt, wire: WireRequest,
         platform.parse(reply.body, result)
     except ResponseShapeError as exc:
         attempt.error_class, attempt.error_message = "shape", exc.message
+        return exc
+    except ApiError as exc:  # an error the server sent after the stream opened
+        attempt.error_class, attempt.error_message = f"{exc.http_status}-stream", exc.message
         return exc
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -42,11 +43,17 @@ def page(path: str | None = None, **query: str) -> AppTest:
     return at
 
 
+def shown(markdown: str) -> str:
+    """What a reader sees: Markdown's backslash escapes removed (untrusted text is escaped)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
 def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [e.value for e in at.error] + [w.value for w in at.warning] + [i.value for i in at.info]
     parts += [s.value for s in at.subheader] + [t.value for t in at.title]
-    return "\n".join(str(p) for p in parts)
+    parts += [t.value for t in at.text]
+    return shown("\n".join(str(p) for p in parts))
 
 
 def test_generate_both_in_demo_mode(demo: Any) -> None:
@@ -78,7 +85,7 @@ def test_scripted_429_ends_in_the_hint(demo: Any) -> None:
     at = page(prompt="a fox", backend="Vertex AI", retries="1")
     at.button(key="generate").click().run()
     assert not at.exception
-    errors = " ".join(e.value for e in at.error)
+    errors = shown(" ".join(e.value for e in at.error))
     assert "429" in errors and "Quota or capacity exhausted" in errors
     assert demo.store.list()[0].status == "error"
 
@@ -102,7 +109,7 @@ def test_send_raw_reproduces_the_role_400(demo: Any) -> None:
     at = page(prompt="a fox")
     at.button(key="raw_send").click().run()
     assert not at.exception
-    errors = " ".join(e.value for e in at.error)
+    errors = shown(" ".join(e.value for e in at.error))
     assert "Please use a valid role: user, model." in errors and "role" in errors
 
 
@@ -183,7 +190,7 @@ def test_blocked_result_shows_its_reason_not_an_empty_frame(demo: Any) -> None:
     at.button(key="generate").click().run()
     assert not at.exception
     assert len(at.image) == 1  # AI Studio's image only: no empty frame for Vertex
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = shown(" ".join(w.value for w in at.warning))
     assert "IMAGE_SAFETY" in warnings and "Rephrase" in warnings
 
 
@@ -217,5 +224,5 @@ def test_benchmark_page_small_demo_run(demo: Any) -> None:
 def test_benchmark_page_rejects_bad_input(demo: Any) -> None:
     at = page("pages/benchmark.py")
     at.multiselect(key="bench_backends").set_value([]).run()
-    errors = " ".join(e.value for e in at.error)
+    errors = shown(" ".join(e.value for e in at.error))
     assert "Add at least one prompt" in errors and "Pick at least one backend" in errors

@@ -79,8 +79,9 @@ def test_failure_classes_are_counted_exactly(store: HistoryStore) -> None:
 def test_retries_are_recorded_and_honour_retry_info(store: HistoryStore) -> None:
     fake = FakeGoogle(retry_delay_s=0.05)
     fake.queue("aistudio", "429", "503")
+    within_cap = RetryPolicy(retries=2, base_delay_s=0.001, max_delay_s=0.1)
     runner = run_to_end(plan_run(spec(n_prompts=3, backends=("aistudio",), concurrency=1)),
-                        store, fake)
+                        store, fake, policy=within_cap)
     summary = summarize_run(store, runner.run_id)
     stats = summary.per_backend["aistudio"]
     assert stats.successes == 3 and stats.attempts == 5

@@ -9,7 +9,7 @@ import json
 import pytest
 from PIL import Image
 
-from playground.clients import wire
+from playground.clients import parse as wire
 from playground.clients.google_errors import error_from_body
 from playground.domain.errors import ApiError, ResponseShapeError
 from playground.domain.types import GenerationResult, ImageRequest
@@ -241,7 +241,7 @@ FAST_PATH_CASES = [
 @pytest.mark.parametrize("payload", FAST_PATH_CASES)
 @pytest.mark.parametrize("indent", [None, 2])
 def test_fast_path_matches_plain_parse(payload: object, indent: int | None) -> None:
-    from playground.clients.wire import split_blobs
+    from playground.clients.parse import split_blobs
 
     body = json.dumps(payload, indent=indent).encode()
     assert split_blobs(body) is not None
@@ -252,8 +252,11 @@ def test_fast_path_matches_plain_parse(payload: object, indent: int | None) -> N
 
 
 def test_fast_path_declines_escaped_payloads() -> None:
-    from playground.clients.wire import split_blobs
+    from playground.clients.parse import split_blobs
 
-    body = b'{"candidates":[{"content":{"parts":[{"inlineData":{"data":"iVBO\\/Rw=="}}]}}]}'
+    data = next(d for d in (encode("PNG", (16 + n, 8)) for n in range(64)) if "/" in b64(d))
+    escaped = b64(data).replace("/", "\\/")  # JSON may escape "/" as "\/"
+    body = ('{"candidates":[{"content":{"parts":[{"inlineData":{"data":"' + escaped
+            + '"}}]}}]}').encode()
     assert split_blobs(body) is None
-    assert parse_response(body).images[0].data == base64.b64decode("iVBO/Rw==")
+    assert parse_response(body).images[0].data == data
