@@ -21,7 +21,7 @@ st.caption("Send the same request to AI Studio and Vertex AI and see what really
 
 with error_boundary(runtime):
     form = generation_form(default_retries=runtime.settings.retries,
-                           default_timeout_s=runtime.settings.timeout_s)
+                           default_timeout_s=runtime.settings.timeout_s, listed=runtime.listed())
     if st.button("Generate", type="primary", key="generate"):
         for message in form.problems:
             st.error(message, icon=":material/front_hand:")

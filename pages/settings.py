@@ -5,7 +5,12 @@ import streamlit as st
 from playground.app.chrome import error_boundary
 from playground.app.frame import require_app_frame
 from playground.app.runtime import get_runtime
-from playground.app.settings_view import credential_rows, profile_choices
+from playground.app.settings_view import (
+    credential_rows,
+    list_status,
+    model_rows,
+    profile_choices,
+)
 from playground.clients.probe import check_connection
 from playground.domain.labels import platform_label
 
@@ -27,6 +32,17 @@ with error_boundary(runtime):
                     st.success(f"{report.message} ({report.latency_s:.2f} s)", icon=":material/check_circle:")
                 else:
                     st.error(f"**{report.message}**\n\n{report.hint}", icon=":material/error:")
+
+    with st.container(border=True):
+        st.subheader("Models each backend offers now", anchor=False)
+        if st.button("Refresh model lists", key="models-refresh"):
+            runtime.model_lists(refresh=True)
+        for line in list_status(runtime):
+            st.text(line)
+        st.dataframe(model_rows(runtime), hide_index=True, width="stretch")
+        st.caption("listed / not listed come from the platform's own model list; the lifecycle "
+                   "is Banana Split's dated catalog. A model not listed is not sent unless you "
+                   "turn on “Send models a platform does not list” in Generate → Advanced.")
 
     with st.container(border=True):
         st.subheader("Demo mode", anchor=False)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from playground.domain.errors import ConfigError
+from playground.domain.errors import ConfigError, PlaygroundError
 
 AISTUDIO_DEFAULT_BASE = "https://generativelanguage.googleapis.com"
 DEFAULT_LOCATION = "global"
@@ -192,6 +192,9 @@ def load_settings(env: Mapping[str, str] | None = None,
         service_tier_field=(tier_vx or "").strip(),
     )
 
+    tokens, _ = _first(sources, "PLAYGROUND_IMAGE_TOKENS")
+    if tokens:
+        apply_image_tokens(tokens)
     data_dir, _ = _first(sources, "PLAYGROUND_DATA_DIR")
     profile, _ = _first(sources, "PLAYGROUND_EMULATOR_PROFILE")
     return Settings(
@@ -226,3 +229,22 @@ def missing_config_message(platform: str, settings: Settings) -> str | None:
                 "service-account file (and GOOGLE_CLOUD_PROJECT), run `gcloud auth "
                 "application-default login`, or set PLAYGROUND_VERTEX_API_KEY for express mode.")
     return None
+
+
+def apply_image_tokens(spec: str) -> None:
+    """PLAYGROUND_IMAGE_TOKENS="gemini-nano-banana-2.1:2K=1680,4K=3780;…": replace UNCONFIRMED
+    image-token counts of the catalog (they set estimates before a run and the emulator's usage)."""
+    from playground.domain import catalog
+
+    for entry in filter(None, (e.strip() for e in spec.split(";"))):
+        model, _, pairs = entry.partition(":")
+        try:
+            counts = {size.strip(): int(n) for size, _, n in
+                      (pair.partition("=") for pair in pairs.split(",") if pair.strip())}
+            if not counts or any(n <= 0 for n in counts.values()):
+                raise ValueError
+            catalog.with_image_tokens(model.strip(), counts)
+        except (ValueError, PlaygroundError):
+            raise ConfigError(f"PLAYGROUND_IMAGE_TOKENS entry {entry!r} is not MODEL:SIZE=N,….",
+                              hint="Write e.g. gemini-nano-banana-2.1:2K=1680,4K=3780 (a known "
+                                   "model id, positive whole numbers).") from None

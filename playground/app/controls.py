@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from playground.app.text import plain
 from playground.domain import catalog
 from playground.domain.imaging import format_name
-from playground.domain.options import RequestCheck, check_request
+from playground.domain.options import Listed, RequestCheck, check_request
 from playground.domain.types import ImageRequest
 
 BACKEND_OPTIONS = {"AI Studio": ["aistudio"], "Vertex AI": ["vertex"], "Both": ["aistudio", "vertex"]}
@@ -39,23 +40,32 @@ def _keep_valid(key: str, options: list[str], default: str) -> None:
 
 
 def model_label(model_id: str) -> str:
-    info = catalog.MODELS[model_id]
+    info = catalog.MODELS.get(model_id)
+    if info is None:
+        return f"{model_id} (unknown to Banana Split)"
     return {"ga": model_id, "preview": f"{model_id} (preview)",
             "retired": f"{model_id} (retired)"}[info.status]
 
 
-def generation_form(*, default_retries: int, default_timeout_s: float) -> FormState:
+def model_ids(listed: Listed | None) -> list[str]:
+    """The catalog's models, then any a live list offers that the catalog does not know."""
+    extra = sorted({i for ids in (listed or {}).values() for i in ids} - set(catalog.MODELS))
+    return [*catalog.MODELS, *extra]
+
+
+def generation_form(*, default_retries: int, default_timeout_s: float,
+                    listed: Listed | None = None) -> FormState:
     st.text_area("Prompt", key="prompt", height=100, bind="query-params",
                  placeholder="A photorealistic red fox in fresh snow at dawn")
     left, right = st.columns(2)
     with left:
         backend = st.segmented_control("Backend", list(BACKEND_OPTIONS), default="Both",
                                        key="backend", required=True, bind="query-params")
-        model_ids = list(catalog.MODELS)
-        model_id = st.selectbox("Model", model_ids, index=model_ids.index(catalog.DEFAULT_MODEL),
+        ids = model_ids(listed)
+        model_id = st.selectbox("Model", ids, index=ids.index(catalog.DEFAULT_MODEL),
                                 format_func=model_label, key="model", bind="query-params")
-        info = catalog.MODELS[model_id]
-        st.caption(f"{info.nickname} · {info.lifecycle_note}")
+        info = catalog.MODELS.get(model_id) or catalog.generic_model(model_id)
+        st.caption(plain(f"{info.nickname} · {info.lifecycle_note}"))
     platforms = BACKEND_OPTIONS[backend or "Both"]
     with right:
         ratio_col, size_col = st.columns(2)
@@ -67,17 +77,19 @@ def generation_form(*, default_retries: int, default_timeout_s: float) -> FormSt
         mime, quality = _output_controls(info, platforms)
     person, thoughts, level, seed, timeout_s, retries = _advanced(info, platforms, default_retries,
                                                                   default_timeout_s)
+    allow = st.session_state.get("allow_unlisted", False)
     req = ImageRequest(
         prompt=st.session_state.get("prompt") or "", model=model_id, aspect_ratio=ratio,
         image_size=size, output_mime_type=mime, compression_quality=quality,
         person_generation=person, include_thoughts=thoughts, thinking_level=level, seed=seed,
     )
-    return FormState(check_request(req, platforms), platforms, timeout_s, retries)
+    check = check_request(req, platforms, listed=listed, allow_unlisted=bool(allow))
+    return FormState(check, platforms, timeout_s, retries)
 
 
 def _output_controls(info: catalog.ModelInfo, platforms: list[str]) -> tuple[str | None, int | None]:
     vertex_off = "vertex" not in platforms
-    default_fmt = format_name(info.default_mime["aistudio"])
+    default_fmt = format_name(info.default_mime.get("aistudio"))
     mime = st.selectbox("Output MIME type", [DEFAULT_MIME, *catalog.OUTPUT_MIME_TYPES], key="mime",
                         disabled=vertex_off, bind="query-params")
     is_jpeg = mime == "image/jpeg"
@@ -114,6 +126,9 @@ def _advanced(info: catalog.ModelInfo, platforms: list[str], default_retries: in
                                    step=5, key="timeout", bind="query-params")
         retries = f.number_input("Retries", 0, 10, default_retries, key="retries",
                                  bind="query-params")
+        st.toggle("Send models a platform does not list now", key="allow_unlisted",
+                  help="Normally a model missing from the platform's live list (or shut down "
+                       "according to the catalog) is not sent.")
     return (None if person == "default" else person, bool(thoughts) and info.thinking != "none",
             None if level in (None, "default") else level, None if seed is None else int(seed),
             float(timeout_s), int(retries))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ import streamlit as st
 
 from playground.clients.base import Platform, platform_for
 from playground.clients.http import make_client
+from playground.clients.models import ModelList, fetch_models
 from playground.config import Settings, load_settings
 from playground.domain.catalog import PLATFORMS
 from playground.domain.errors import ConfigError
@@ -48,6 +50,19 @@ class Runtime:
     demo_profile: str | None = None
     platforms: dict[str, Platform] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    _lists: dict[str, ModelList] = field(default_factory=dict)
+    _lists_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def model_lists(self, refresh: bool = False) -> dict[str, ModelList]:
+        """Each platform's live model list, fetched once per server (and on refresh)."""
+        with self._lists_lock:
+            if refresh or not self._lists:
+                self._lists = {n: fetch_models(p, self.client) for n, p in self.platforms.items()}
+            return dict(self._lists)
+
+    def listed(self) -> dict[str, frozenset[str]]:
+        """The ids of the lists that were fetched; a platform that failed is "not checked"."""
+        return {n: m.ids for n, m in self.model_lists().items() if m.checked}
 
     @property
     def demo_platforms(self) -> frozenset[str]:

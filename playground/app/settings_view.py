@@ -32,3 +32,33 @@ def credential_rows(runtime: Runtime, platform: str) -> list[tuple[str, str]]:
     return [("Credential source", source), ("Project", f"`{v.project or 'not set'}`"),
             ("Location", f"`{v.location}`"), ("Endpoint", f"`{runtime.platforms[platform].endpoint}`"),
             ("Mode", "demo (emulator)" if demo else "real")]
+
+
+def model_rows(runtime: Runtime) -> list[dict[str, str]]:
+    """The merged model list as table rows: what each platform offers now, and the catalog's
+    dated lifecycle beside it."""
+    from playground.domain.offers import merge_models
+
+    lists = runtime.model_lists()
+    listed = {p: (m.ids if m.checked else None) for p, m in lists.items()}
+    rows = []
+    for r in merge_models(listed):
+        row = {"model": r.id, "nickname": r.nickname or "—"}
+        for p, o in r.offers.items():
+            row[p] = f"{o.listed} · {o.lifecycle}"
+        row["sizes"] = ", ".join(r.sizes) or "?"
+        rows.append(row)
+    return rows
+
+
+def list_status(runtime: Runtime) -> list[str]:
+    import time
+
+    from playground.domain.labels import platform_label
+
+    out = []
+    for p, m in runtime.model_lists().items():
+        when = time.strftime("%H:%M:%S", time.localtime(m.fetched_at))
+        out.append(f"{platform_label(p)}: {len(m.ids)} models listed (fetched {when})"
+                   if m.checked else f"{platform_label(p)}: not checked — {m.error}")
+    return out

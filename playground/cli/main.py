@@ -13,6 +13,7 @@ from collections.abc import Sequence
 COMMANDS: dict[str, str] = {
     "generate": "playground.cli.generate",
     "emulator": "playground.cli.emulator",
+    "models": "playground.cli.models",
     "bench": "playground.cli.bench",
     "export": "playground.cli.export",
 }

@@ -41,3 +41,8 @@ class AiStudio(PlatformBase):
     def build_probe(self, model: str) -> WireRequest:
         """Settings → Test connection: GET the model (cheap, authenticated)."""
         return WireRequest("GET", self.model_url(model, method=""), None)
+
+    def build_list(self, page_size: int, page_token: str | None) -> WireRequest:
+        """`GET …/v1beta/models`: every model this key may call, page by page."""
+        return WireRequest("GET", f"{self.endpoint}/models?{self.page_query(page_size, page_token)}",
+                           None)

@@ -68,6 +68,8 @@ class Platform(Protocol):
 
     def build_probe(self, model: str) -> WireRequest: ...
 
+    def build_list(self, page_size: int, page_token: str | None) -> WireRequest: ...
+
     def parse(self, body: bytes, result: GenerationResult) -> None: ...
 
 
@@ -134,6 +136,12 @@ class PlatformBase:
 
     def secrets(self) -> list[str]:
         return self.settings.secrets()
+
+    @staticmethod
+    def page_query(page_size: int, page_token: str | None) -> str:
+        from urllib.parse import quote
+
+        return f"pageSize={page_size}" + (f"&pageToken={quote(page_token)}" if page_token else "")
 
     def parse(self, body: bytes, result: GenerationResult) -> None:
         """Both platforms answer with the same GenerateContentResponse shape."""

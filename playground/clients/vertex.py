@@ -69,3 +69,8 @@ class Vertex(PlatformBase):
             return WireRequest("POST", self.model_url(model, method="countTokens"),
                                {"contents": user_contents("ping")}, dict(JSON_HEADERS))
         return WireRequest("GET", self.model_url(model, method=""), None)
+
+    def build_list(self, page_size: int, page_token: str | None) -> WireRequest:
+        """The publisher model list (`v1beta1` only); what it returns per project is UNCONFIRMED."""
+        query = self.page_query(page_size, page_token)
+        return WireRequest("GET", f"{self.base_url}/v1beta1/publishers/google/models?{query}", None)

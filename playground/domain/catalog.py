@@ -271,6 +271,18 @@ def get_model(model_id: str) -> ModelInfo:
         raise UnknownModelError(model_id) from None
 
 
+def generic_model(model_id: str) -> ModelInfo:
+    """Options for a model a platform lists but the catalog does not know: the standard
+    ratios and sizes, nothing checked, no prices (its cost stays unknown)."""
+    return ModelInfo(
+        id=model_id, nickname="capabilities unknown to Banana Split", family="gemini",
+        status="ga", sizes=("1K", "2K", "4K"), ratios=STANDARD_RATIOS, dimensions={},
+        image_tokens={}, default_mime={}, prices=Prices(0.0, 0.0, 0.0, source="none"),
+        lifecycle_note="Listed by the platform but not in Banana Split's catalog: sent with "
+                       "generic options; sizes, formats and costs are not known.",
+        unconfirmed=("everything",))
+
+
 def gemini_models(include_retired: bool = True) -> list[ModelInfo]:
     return [m for m in MODELS.values()
             if m.family == "gemini" and (include_retired or not m.is_retired)]

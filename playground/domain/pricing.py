@@ -104,7 +104,7 @@ def _with_tier(base: float, reported: str | None, requested: str | None) -> Cost
                                                          "(provisioned throughput is billed apart)")
     if tier == "priority":
         note = ((note + " ") if note else "") + "Priority costs +75–100 %; +75 % is used."
-    return CostEstimate(round(base * TIER_FACTORS[tier], 6), tier=tier, note=note)
+    return CostEstimate(round(base * TIER_FACTORS[tier], 9), tier=tier, note=note)
 
 
 def list_price_per_image(info: ModelInfo, image_size: str | None) -> float:
