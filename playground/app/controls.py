@@ -82,6 +82,8 @@ def generation_form(*, default_retries: int, default_timeout_s: float,
         prompt=st.session_state.get("prompt") or "", model=model_id, aspect_ratio=ratio,
         image_size=size, output_mime_type=mime, compression_quality=quality,
         person_generation=person, include_thoughts=thoughts, thinking_level=level, seed=seed,
+        service_tier=None if st.session_state.get("tier") in (None, "standard")
+        else st.session_state["tier"],
     )
     check = check_request(req, platforms, listed=listed, allow_unlisted=bool(allow))
     return FormState(check, platforms, timeout_s, retries)
@@ -126,6 +128,13 @@ def _advanced(info: catalog.ModelInfo, platforms: list[str], default_retries: in
                                    step=5, key="timeout", bind="query-params")
         retries = f.number_input("Retries", 0, 10, default_retries, key="retries",
                                  bind="query-params")
+        tiers = ["standard", *[t for t in info.service_tiers if t != "standard"]]
+        _keep_valid("tier", tiers, "standard")
+        st.segmented_control("Service tier", tiers, default="standard", key="tier",
+                             required=True, bind="query-params",
+                             help="Flex costs −50 % (may be slower or shed), Priority +75–100 %. "
+                                  "How each platform takes the request is UNCONFIRMED: see "
+                                  "README (PLAYGROUND_*_SERVICE_TIER_FIELD).")
         st.toggle("Send models a platform does not list now", key="allow_unlisted",
                   help="Normally a model missing from the platform's live list (or shut down "
                        "according to the catalog) is not sent.")
@@ -154,4 +163,6 @@ def request_query_params(req: ImageRequest, platforms: list[str]) -> dict[str, s
         params["level"] = req.thinking_level
     if req.seed is not None:
         params["seed"] = str(req.seed)
+    if req.service_tier:
+        params["tier"] = req.service_tier
     return params

@@ -37,6 +37,7 @@ def credential_rows(runtime: Runtime, platform: str) -> list[tuple[str, str]]:
 def model_rows(runtime: Runtime) -> list[dict[str, str]]:
     """The merged model list as table rows: what each platform offers now, and the catalog's
     dated lifecycle beside it."""
+    from playground.domain.labels import platform_label
     from playground.domain.offers import merge_models
 
     lists = runtime.model_lists()
@@ -45,7 +46,7 @@ def model_rows(runtime: Runtime) -> list[dict[str, str]]:
     for r in merge_models(listed):
         row = {"model": r.id, "nickname": r.nickname or "—"}
         for p, o in r.offers.items():
-            row[p] = f"{o.listed} · {o.lifecycle}"
+            row[platform_label(p)] = f"{o.listed} · {o.lifecycle}"
         row["sizes"] = ", ".join(r.sizes) or "?"
         rows.append(row)
     return rows

@@ -32,6 +32,8 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
     p.add_argument("--include-thoughts", action="store_true", help="return thought text and drafts")
     p.add_argument("--thinking-level", choices=list(catalog.THINKING_LEVELS))
     p.add_argument("--seed", type=int)
+    p.add_argument("--service-tier", choices=["standard", "flex", "priority"],
+                   help="ask for a service tier where the platform takes it (UNCONFIRMED field)")
     p.add_argument("--retries", type=int, default=None, help="retries after the first attempt (default 2)")
     p.add_argument("--timeout", type=float, default=None, help="seconds per attempt (default 300)")
     p.add_argument("--max-retry-wait", type=float, default=None,
@@ -62,6 +64,7 @@ def run_generate(args: argparse.Namespace) -> int:
         image_size=args.image_size, output_mime_type=args.mime_type,
         compression_quality=args.quality, person_generation=args.person_generation,
         include_thoughts=args.include_thoughts, thinking_level=args.thinking_level, seed=args.seed,
+        service_tier=args.service_tier,
     )
     platforms = BACKENDS[args.backend]
     check = check_request(req, platforms, allow_unlisted=args.allow_unlisted)
