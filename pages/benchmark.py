@@ -7,6 +7,7 @@ from playground.app import bench_view as view
 from playground.app.chrome import error_boundary
 from playground.app.frame import require_app_frame
 from playground.app.runtime import get_runtime
+from playground.app.text import plain
 from playground.bench.launch import launch_run
 from playground.bench.store import BenchStore
 
@@ -38,14 +39,15 @@ with error_boundary(runtime):
         if st.button("← All runs", key="bench-back"):
             del st.query_params["run"]
             st.rerun()
-        demo = " · emulated (demo mode)" if record.is_demo else ""
-        st.subheader(f"{record.name or 'Run'} · {record.id}{demo}", anchor=False)
+        demo = " · emulated" if record.is_demo else ""
+        st.subheader(f"{plain(record.name) or 'Run'} · {record.id}{demo}", anchor=False)
         launched = view.active_runs().get(record.id)
         if launched is not None and launched.phase != "over":
             live(record.id)
             st.stop()
         if launched is not None and launched.error:
-            st.error(f"The run stopped: {launched.error}. Finished results are saved; resume it.")
+            st.error(f"The run stopped: {plain(launched.error)}. Finished results are saved; resume it.")
+        st.caption(plain(record.environment.describe().capitalize() + "."))
         st.caption(f"{record.finished} of {record.planned} tasks · status {record.status} · "
                    f"cost ${record.cost_usd:.4f} (estimate ${record.estimate_usd or 0:.4f})")
         if record.missing and st.button(f"Resume: run the {record.missing} missing tasks",
@@ -67,9 +69,9 @@ with error_boundary(runtime):
     with new_tab:
         spec, options, problems = view.spec_form(runtime.is_demo)
         for problem in problems:
-            st.error(problem, icon=":material/front_hand:")
+            st.error(plain(problem), icon=":material/front_hand:")
         if spec is not None and not problems:
-            plan, question = view.plan_preview(spec)
+            plan, question = view.plan_preview(spec, runtime.is_demo)
             accepted = st.checkbox(question, key="bench-accept") if question else True
             if plan is not None and st.button("Start the run", type="primary",
                                               disabled=not accepted, key="bench-start"):

@@ -6,6 +6,7 @@ from playground.app import compare_view as view
 from playground.app.chrome import error_boundary
 from playground.app.frame import require_app_frame
 from playground.app.runtime import get_runtime
+from playground.app.urlstate import show_notices
 from playground.review.choices import default_pair, image_choices
 
 require_app_frame()
@@ -22,6 +23,7 @@ with error_boundary(runtime):
         st.page_link("pages/generate.py", label="Go to Generate", icon=":material/auto_awesome:")
         st.stop()
     a, b = view.pick_pair(choices, default_pair(store))
+    show_notices()
     chosen = view.pick_view()
     view.show_view(chosen, store, a, b)
     st.subheader("Metrics", anchor=False)

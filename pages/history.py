@@ -10,6 +10,7 @@ from playground.app.history_view import PAGE_SIZE, grid
 from playground.app.inspector import request_inspector
 from playground.app.results import result_column
 from playground.app.runtime import get_runtime
+from playground.app.text import plain
 from playground.domain import catalog
 from playground.domain.labels import platform_label
 
@@ -20,14 +21,16 @@ st.title("History")
 
 with error_boundary(runtime):
     detail_id = st.query_params.get("id")
-    result = store.get(int(detail_id)) if detail_id and detail_id.isdigit() else None
+    valid = bool(detail_id) and detail_id.isdigit() and len(detail_id) <= 18
+    result = store.get(int(detail_id)) if valid else None
     if detail_id and result is None:
-        st.warning(f"Generation #{detail_id} is not in the history (deleted?).")
+        st.warning(f"Generation #{plain(detail_id[:40])} is not in the history"
+                   + (" (deleted?)." if valid else ": a generation number is a whole number."))
     if result is not None:
         if st.button("← Back to the list", key="hist-back"):
             del st.query_params["id"]
             st.rerun()
-        st.markdown(f"**Prompt:** {result.request.prompt}")
+        st.markdown(f"**Prompt:** {plain(result.request.prompt)}")
         left, right = st.columns([3, 2])
         with left:
             result_column(runtime, result, key=f"hist-{result.id}")

@@ -11,6 +11,7 @@ from playground.app.settings_view import (
     model_rows,
     profile_choices,
 )
+from playground.app.text import plain
 from playground.clients.probe import check_connection
 from playground.domain.labels import platform_label
 
@@ -29,9 +30,9 @@ with error_boundary(runtime):
             report = st.session_state.get(f"conn-{platform}")
             if report is not None:
                 if report.ok:
-                    st.success(f"{report.message} ({report.latency_s:.2f} s)", icon=":material/check_circle:")
+                    st.success(f"{plain(report.message)} ({report.latency_s:.2f} s)", icon=":material/check_circle:")
                 else:
-                    st.error(f"**{report.message}**\n\n{report.hint}", icon=":material/error:")
+                    st.error(f"**{plain(report.message)}**\n\n{report.hint}", icon=":material/error:")
 
     with st.container(border=True):
         st.subheader("Models each backend offers now", anchor=False)

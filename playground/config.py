@@ -115,9 +115,13 @@ class Settings:
     demo_platforms: frozenset[str] = frozenset()  # platforms served by the built-in emulator
 
     def secrets(self) -> list[str]:
-        """Every secret value in these settings, for redaction of any text we emit."""
+        """Every secret value these settings know of, for redaction of any text we emit: API
+        keys, and the private parts (and client email) of the credentials file, line by line
+        so a fragment is caught too."""
         out = [s.reveal() for s in (self.aistudio.api_key, self.vertex.express_api_key) if s]
-        return [s for s in out if s]
+        if self.vertex.credentials_file:
+            out += credential_file_secrets(self.vertex.credentials_file)
+        return [s for s in dict.fromkeys(out) if s]
 
     def with_demo(self, platforms: set[str], aistudio: AiStudioSettings | None,
                   vertex: VertexSettings | None) -> Settings:
@@ -248,3 +252,38 @@ def apply_image_tokens(spec: str) -> None:
             raise ConfigError(f"PLAYGROUND_IMAGE_TOKENS entry {entry!r} is not MODEL:SIZE=N,….",
                               hint="Write e.g. gemini-nano-banana-2.1:2K=1680,4K=3780 (a known "
                                    "model id, positive whole numbers).") from None
+
+
+_CREDENTIAL_FIELDS = ("private_key", "private_key_id", "client_secret", "refresh_token",
+                      "client_email")
+_MIN_LINE = 16  # private-key body lines shorter than this are too generic to search for
+_credential_cache: dict[tuple[str, float], list[str]] = {}
+
+
+def credential_file_secrets(path: str) -> list[str]:
+    """The secret values of a service-account or ADC file (cached by path and mtime)."""
+    try:
+        key = (path, os.stat(path).st_mtime)
+    except OSError:
+        return []
+    if key not in _credential_cache:
+        _credential_cache[key] = _read_credential_secrets(path)
+    return _credential_cache[key]
+
+
+def _read_credential_secrets(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            info = json.loads(fh.read(1_000_000))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(info, dict):
+        return []
+    out: list[str] = []
+    for name in _CREDENTIAL_FIELDS:
+        value = info.get(name)
+        if isinstance(value, str) and value:
+            out.append(value)
+            out += [line.strip() for line in value.splitlines()
+                    if len(line.strip()) >= _MIN_LINE and "PRIVATE KEY" not in line]
+    return out

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from playground.app.runtime import Runtime
+from playground.app.text import plain
 from playground.bench.article import ClaimResult, article_claims, article_spec
 from playground.bench.launch import LaunchedRun
 from playground.bench.matrix import BenchSpec, OutputOption, Plan, over_budget_message, plan_run
@@ -105,21 +106,23 @@ def spec_form(demo: bool) -> tuple[BenchSpec | None, dict[str, Any], list[str]]:
     return spec, options, problems
 
 
-def plan_preview(spec: BenchSpec) -> tuple[Plan | None, str | None]:
+def plan_preview(spec: BenchSpec, demo: bool = False) -> tuple[Plan | None, str | None]:
     try:
         plan = plan_run(spec)
     except Exception as exc:  # noqa: BLE001 - ConfigError/BenchInputError: shown inline
-        st.error(f"{exc} {getattr(exc, 'hint', '')}")
+        st.error(plain(f"{exc} {getattr(exc, 'hint', '')}"))
         return None, None
     per_backend = ", ".join(f"{platform_label(b)} {n}" for b, n in plan.tasks_per_backend().items())
+    cost = ("would cost" if demo else "estimated cost")
     st.info(f"**{len(plan.cells)} cells × prompts × repeats = {len(plan.tasks)} requests** "
-            f"({per_backend}); estimated cost **${plan.estimate_usd:.2f}** at list prices of "
-            f"{catalog.PRICES_AS_OF}.", icon=":material/calculate:")
+            f"({per_backend}); {cost} **${plan.estimate_usd:.2f}** at list prices of "
+            f"{catalog.PRICES_AS_OF}" + (" — demo mode spends nothing, so no budget applies."
+                                         if demo else "."), icon=":material/calculate:")
     for note in plan.notes:
-        st.caption(f":material/info: {note}")
+        st.caption(f":material/info: {plain(note)}")
     for skipped in plan.skipped:
-        st.caption(f":material/block: skipped {skipped.cell.label()}: {skipped.reason}")
-    return plan, over_budget_message(plan)
+        st.caption(f":material/block: skipped {plain(skipped.cell.label())}: {plain(skipped.reason)}")
+    return plan, over_budget_message(plan, demo=demo)
 
 
 def progress_panel(launched: LaunchedRun) -> None:
@@ -167,10 +170,15 @@ def records_frame(summary: RunSummary) -> pd.DataFrame:
              "format": format_name(r.sniffed_mime) if r.sniffed_mime else None,
              "cost_usd": r.cost_usd, "attempts": len(r.attempts), "task": r.task_index,
              "generation_id": r.generation_id} for r in summary.records]
-    return pd.DataFrame(rows)
+    env = summary.run.environment
+    frame = pd.DataFrame(rows)
+    frame["emulated"], frame["time_scale"] = env.demo, env.time_scale
+    return frame
 
 
 def charts(summary: RunSummary) -> None:
+    where = summary.run.environment.describe()
+    st.caption(f":material/science: Every chart below: {plain(where)}.")
     df = records_frame(summary)
     ok = df[df["status"] == "ok"] if not df.empty else df
     if ok.empty:
@@ -179,30 +187,30 @@ def charts(summary: RunSummary) -> None:
         long = ok.melt(id_vars=["backend"], value_vars=["ttfb_s", "total_s"], var_name="metric",
                        value_name="seconds")
         c1, c2 = st.columns(2)
-        c1.altair_chart(alt.Chart(long, title="Latency distribution per backend").mark_boxplot(
+        c1.altair_chart(alt.Chart(long, title=alt.TitleParams("Latency distribution per backend", subtitle=where)).mark_boxplot(
             extent="min-max").encode(x=alt.X("backend:N", title=None), y="seconds:Q",
                                      color=alt.Color("backend:N", legend=None),
                                      column=alt.Column("metric:N", title=None)), width="content")
-        c2.altair_chart(alt.Chart(ok, title="TTFB vs total").mark_circle(opacity=0.6).encode(
+        c2.altair_chart(alt.Chart(ok, title=alt.TitleParams("TTFB vs total", subtitle=where)).mark_circle(opacity=0.6).encode(
             x=alt.X("ttfb_s:Q", title="time to headers (s)"),
             y=alt.Y("total_s:Q", title="total (s)"), color=alt.Color("backend:N", title=None),
             tooltip=["cell", "ttfb_s", "total_s", "format", "bytes"]), width="stretch")
         c3, c4 = st.columns(2)
         sizes = ok.groupby(["backend", "format"], as_index=False)["bytes"].agg(["mean", "min", "max"])
         sizes[["mean", "min", "max"]] = sizes[["mean", "min", "max"]] / 1e6
-        bars = alt.Chart(sizes, title="Bytes by real format (MB, mean with min–max)").encode(
+        bars = alt.Chart(sizes, title=alt.TitleParams("Bytes by real format (MB, mean with min–max)", subtitle=where)).encode(
             x=alt.X("backend:N", title=None), xOffset="format:N",
             color=alt.Color("format:N", title=None))
         c3.altair_chart(bars.mark_bar().encode(y=alt.Y("mean:Q", title="MB"))
                         + bars.mark_rule().encode(y="min:Q", y2="max:Q"), width="stretch")
         cost = df.groupby("backend", as_index=False)["cost_usd"].sum()
-        c4.altair_chart(alt.Chart(cost, title="Cost (USD)").mark_bar().encode(
+        c4.altair_chart(alt.Chart(cost, title=alt.TitleParams("Cost (USD)", subtitle=where)).mark_bar().encode(
             x=alt.X("backend:N", title=None), y=alt.Y("cost_usd:Q", title="USD"),
             color=alt.Color("backend:N", legend=None)), width="stretch")
     fails = pd.DataFrame([{"backend": platform_label(b), "class": FAILURE_LABELS[c],
                            "tasks": s.failures.get(c, 0)}
                           for b, s in summary.per_backend.items() for c in FAILURE_CLASSES])
-    st.altair_chart(alt.Chart(fails, title="Failures by class (tasks)").mark_bar().encode(
+    st.altair_chart(alt.Chart(fails, title=alt.TitleParams("Failures by class (tasks)", subtitle=where)).mark_bar().encode(
         x=alt.X("tasks:Q"), y=alt.Y("backend:N", title=None),
         color=alt.Color("class:N", title=None)), width="stretch")
 

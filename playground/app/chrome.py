@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from playground.app.runtime import Runtime
+from playground.app.text import plain
 from playground.domain.errors import PlaygroundError, describe
 from playground.domain.labels import platform_label
 from playground.domain.redaction import redact_text
@@ -25,7 +26,7 @@ CONNECT_HELP = (
 
 def demo_banner(runtime: Runtime) -> None:
     if runtime.config_error:
-        st.error(f"Configuration problem: {runtime.config_error}", icon=":material/settings:")
+        st.error(f"Configuration problem: {plain(runtime.config_error)}", icon=":material/settings:")
     if not runtime.is_demo:
         return
     demo = [p for p in ("aistudio", "vertex") if p in runtime.demo_platforms]
@@ -52,9 +53,9 @@ def error_boundary(runtime: Runtime | None = None) -> Iterator[None]:
         yield
     except PlaygroundError as exc:
         text, hint = describe(exc)
-        st.error(f"**{text}**" + (f"\n\n{hint}" if hint else ""), icon=":material/error:")
+        st.error(f"**{plain(text)}**" + (f"\n\n{hint}" if hint else ""), icon=":material/error:")
     except Exception as exc:
         secrets = runtime.settings.secrets() if runtime else []
         log.exception("page error: %s", redact_text(str(exc), secrets))
-        st.error(f"Something went wrong: {redact_text(str(exc), secrets)[:300]}. The details are "
+        st.error(f"Something went wrong: {plain(redact_text(str(exc), secrets)[:300])}. The details are "
                  "in the server log; your history is safe. Reload the page to continue.", icon=":material/error:")

@@ -14,12 +14,13 @@ from playground.app.export_button import review_pack_button
 from playground.app.runtime import Runtime
 from playground.app.slider import image_slider
 from playground.app.tasks_view import wait_for_task
-from playground.app.urlstate import seed_from_url, to_url, write_to_url
+from playground.app.text import plain
+from playground.app.urlstate import notice, seed_from_url, to_url, write_to_url
 from playground.domain.imaging import format_name
 from playground.domain.labels import human_bytes, platform_label
 from playground.history.reviews import REVIEW_TAGS, Review, review_by, reviews_for, save_review
 from playground.history.store import HistoryStore
-from playground.review.choices import ImageChoice
+from playground.review.choices import ImageChoice, resolve
 
 #: Crop side in screen pixels: two crops side by side must fit the page at 1400 px wide, or the
 #: browser would clip one under the other (shown at exactly 100 %, never scaled).
@@ -29,16 +30,30 @@ VIEWS = {"slider": "Slider", "side": "Side by side", "peeper": "Pixel peeper",
 
 
 def pick_pair(choices: list[ImageChoice], default: tuple[int, int] | None) -> tuple[ImageChoice, ImageChoice]:
-    by_id = {c.image_id: c for c in choices}
-    ids = list(by_id)
-    fallback = default or (ids[1], ids[0])
+    """Two pickers named by image refs ("64.2") in the URL; links made with the old image ids
+    still open the same images, and the address bar is rewritten to refs."""
+    by_ref = {c.ref: c for c in choices}
+    refs = list(by_ref)
+    by_id = {c.image_id: c.ref for c in choices}
+    fallback = tuple(by_id.get(i) for i in default) if default else (refs[1], refs[0])
     left, right = st.columns(2)
     for col, key, param, value in ((left, "cmp_a", "a", fallback[0]), (right, "cmp_b", "b", fallback[1])):
-        seed_from_url(key, param, ids, value if value in by_id else ids[0], parse=int)
-        col.selectbox(f"Image {param.upper()}", ids, key=key, format_func=lambda i: by_id[i].label,
+        legacy_redirect(choices, param)
+        seed_from_url(key, param, refs, value if value in by_ref else refs[0])
+        col.selectbox(f"Image {param.upper()}", refs, key=key, format_func=lambda r: by_ref[r].label,
                       on_change=to_url(key, param))
         write_to_url(key, param)
-    return by_id[st.session_state["cmp_a"]], by_id[st.session_state["cmp_b"]]
+    return by_ref[st.session_state["cmp_a"]], by_ref[st.session_state["cmp_b"]]
+
+
+def legacy_redirect(choices: list[ImageChoice], param: str) -> None:
+    """?a=<old image id> → ?a=<ref>, with a notice: old links keep working."""
+    raw = st.query_params.get(param)
+    found, legacy = resolve(choices, raw)
+    if found is not None and legacy:
+        st.query_params[param] = found.ref
+        notice(f"This link named image {raw} by its old number; it is #{found.ref} now "
+               "(generation.position), and the address bar shows the new form.")
 
 
 def pick_view() -> str:
@@ -185,7 +200,7 @@ def why_bigger(store: HistoryStore, a: ImageChoice, b: ImageChoice) -> None:
                        f"{human_bytes(l4l.matched_b or 0)} | {l4l.matched_ratio:.2f}× |"
                        if l4l.matched_ratio is not None else ""))
     elif task.error is not None:
-        st.warning(f"Like-for-like re-encode failed: {task.error}")
+        st.warning(f"Like-for-like re-encode failed: {plain(str(task.error))}")
     else:
         wait_for_task(task, "Re-encoding both images the same way (PNG, JPEG q90) for a "
                             "like-for-like size; ~15 s at 4K", "steps")
@@ -201,7 +216,7 @@ def review_notes(store: HistoryStore, a: ImageChoice, b: ImageChoice) -> None:
     notes = reviews_for(store, [a.image_id, b.image_id])
     for col, c, side in zip(st.columns(2), (a, b), "AB", strict=True):
         with col, st.container(border=True):
-            st.markdown(f"**{side}** — #{c.image_id}")
+            st.markdown(f"**{side}** — #{c.ref}")
             mine = review_by(store, c.image_id, reviewer) if reviewer else None
             with st.form(f"review-{side}-{c.image_id}", border=False):
                 rating = st.feedback("stars", key=f"rate-{c.image_id}")
@@ -212,10 +227,10 @@ def review_notes(store: HistoryStore, a: ImageChoice, b: ImageChoice) -> None:
                 if st.form_submit_button("Save note", disabled=not reviewer):
                     stars = (rating + 1) if rating is not None else (mine.rating if mine else None)
                     save_review(store, Review(c.image_id, reviewer, stars, list(tags), comment))
-                    st.toast(f"Saved {reviewer}'s note on {side}")
+                    st.toast(f"Saved {plain(reviewer)}'s note on {side}")
             for note in notes[c.image_id]:
                 shown = "★" * (note.rating or 0) + "☆" * (5 - (note.rating or 0))
-                st.caption(f"{note.reviewer or 'anonymous'}: {shown} {', '.join(note.tags)} "
+                st.caption(f"{plain(note.reviewer) or 'anonymous'}: {shown} {plain(', '.join(note.tags))} "
                            f"— {note.comment}")
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from playground.app.text import plain
+from playground.app.urlstate import check_param
 from playground.domain import catalog
 from playground.domain.imaging import format_name
 from playground.domain.options import Listed, RequestCheck, check_request
@@ -62,6 +63,8 @@ def generation_form(*, default_retries: int, default_timeout_s: float,
         backend = st.segmented_control("Backend", list(BACKEND_OPTIONS), default="Both",
                                        key="backend", required=True, bind="query-params")
         ids = model_ids(listed)
+        check_param("backend", list(BACKEND_OPTIONS))
+        check_param("model", [model_label(i) for i in ids])
         model_id = st.selectbox("Model", ids, index=ids.index(catalog.DEFAULT_MODEL),
                                 format_func=model_label, key="model", bind="query-params")
         info = catalog.MODELS.get(model_id) or catalog.generic_model(model_id)
@@ -69,6 +72,8 @@ def generation_form(*, default_retries: int, default_timeout_s: float,
     platforms = BACKEND_OPTIONS[backend or "Both"]
     with right:
         ratio_col, size_col = st.columns(2)
+        check_param("ratio", list(info.ratios))
+        check_param("size", list(info.sizes))
         _keep_valid("ratio", list(info.ratios), info.default_ratio)
         _keep_valid("size", list(info.sizes), info.default_size)
         ratio = ratio_col.selectbox("Aspect ratio", list(info.ratios), key="ratio",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import time
 
 import streamlit as st
 
 from playground.app.runtime import Runtime
+from playground.app.text import plain
 from playground.domain.errors import ImageDataError
 from playground.domain.imaging import format_name
 from playground.domain.labels import human_bytes, platform_label
@@ -28,18 +30,18 @@ def ago(ts: float) -> str:
 def card_caption(r: GenerationResult) -> str:
     img = r.image
     facts = (f"{format_name(img.sniffed_mime)} · {human_bytes(img.size_bytes)} · "
-             f"{img.width}×{img.height}") if img else (r.error.message[:60] if r.error else
-                                                         (r.explanation or "")[:60])
+             f"{img.width}×{img.height}") if img else plain(r.error.message[:60] if r.error else
+                                                               (r.explanation or "")[:60])
     total = f" · {r.timing.total_s:.1f} s" if r.timing.total_s is not None else ""
     return (f"{STATUS_ICONS.get(r.status, '')} **{platform_label(r.backend)}** · {r.model}{total}  \n"
-            f"{facts}  \n_{r.request.prompt[:80]}_  \n{ago(r.created_at)} · #{r.id}")
+            f"{facts}  \n_{plain(r.request.prompt[:80])}_  \n{ago(r.created_at)} · #{r.id}")
 
 
 def thumbnail(runtime: Runtime, r: GenerationResult) -> None:
     img = r.image
     if img is None:
         st.markdown(f"<div style='height:120px;display:flex;align-items:center;justify-content:"
-                    f"center;border:1px dashed #999;border-radius:6px'>{r.status}</div>",
+                    f"center;border:1px dashed #999;border-radius:6px'>{html.escape(r.status)}</div>",
                     unsafe_allow_html=True)
         return
     try:

@@ -6,11 +6,14 @@ import json
 
 import streamlit as st
 
+from playground.app.controls import FormState
 from playground.app.runtime import Runtime
+from playground.clients.http import RetryPolicy
 from playground.clients.snippets import curl_command, genai_python, pretty, request_diff
 from playground.clients.wire import generate_body
 from playground.domain.labels import platform_label
 from playground.domain.types import GenerationResult, ImageRequest
+from playground.generation.run import RunOptions, generate
 
 
 def auth_kind(runtime: Runtime, platform: str) -> str:
@@ -62,9 +65,11 @@ def raw_body_editor(req: ImageRequest) -> tuple[str, dict | None, str | None]:
     """(platform, parsed body or None, parse error) from the raw-send editor."""
     platform = st.radio("Send to", ["vertex", "aistudio"], format_func=platform_label,
                         horizontal=True, key="raw_platform")
-    if st.button("Reset to the role-less Vertex body", key="raw_reset"):
-        st.session_state["raw_body"] = role_less_body(req)
-    st.session_state.setdefault("raw_body", role_less_body(req))
+    default = role_less_body(req)
+    untouched = st.session_state.get("raw_body") in (None, st.session_state.get("raw_body_auto"))
+    if untouched or st.button("Reset to the role-less Vertex body", key="raw_reset"):
+        st.session_state["raw_body"] = default  # follows the form until the user edits it
+    st.session_state["raw_body_auto"] = default
     text = st.text_area("Body (sent exactly as written)", key="raw_body", height=220)
     try:
         body = json.loads(text)
@@ -73,3 +78,22 @@ def raw_body_editor(req: ImageRequest) -> tuple[str, dict | None, str | None]:
     if not isinstance(body, dict):
         return platform, None, "The body must be a JSON object."
     return platform, body, None
+
+
+def body_prompt(body: dict, fallback: str) -> str:
+    """The text the raw body really sends (its first user text part), for the history row."""
+    for content in body.get("contents") or []:
+        for part in (content.get("parts") or []) if isinstance(content, dict) else []:
+            if isinstance(part, dict) and isinstance(part.get("text"), str):
+                return str(part["text"])
+    return fallback
+
+
+def send_raw(runtime: Runtime, form: FormState, platform: str, body: dict) -> dict[str, int]:
+    """Send the body as written; the row records the prompt the body holds, not the form's."""
+    request = form.request.with_(prompt=body_prompt(body, form.request.prompt))
+    options = RunOptions(policy=RetryPolicy.from_settings(runtime.settings, 0),
+                         timeout_s=form.timeout_s, raw_body=body)
+    result = generate(request, runtime.platforms[platform], client=runtime.client,
+                      options=options)
+    return {platform: runtime.store.save(result)}

@@ -32,7 +32,8 @@ def sweep_chart(result: SweepResult, metric: str) -> alt.TopLevelMixin:
         tooltip=["label", alt.Tooltip("megabytes:Q", format=".3f"), alt.Tooltip("ssim:Q", format=".4f"),
                  alt.Tooltip("psnr_db:Q", format=".2f")],
     )
-    layers = [base.mark_line(point=True)]
+    pick = alt.selection_point(name="pick", fields=["label"], on="click", nearest=True)
+    layers = [base.mark_line(point=alt.OverlayMarkDef(size=70)).add_params(pick)]
     knees = base.transform_filter(alt.datum.is_knee)
     layers += [knees.mark_point(size=260, shape="diamond", filled=False, strokeWidth=2),
                knees.mark_text(dy=-14, fontSize=11).encode(text=alt.value("knee"))]
@@ -44,6 +45,16 @@ def sweep_chart(result: SweepResult, metric: str) -> alt.TopLevelMixin:
             y="t:Q")
         layers.append(rule)
     return alt.layer(*layers).properties(height=340)
+
+
+def clicked_label(event: object) -> str | None:
+    """The label of the point a click on the sweep chart selected, if any."""
+    selection = getattr(event, "selection", None) or {}
+    picked = selection.get("pick") if isinstance(selection, dict) else None
+    if isinstance(picked, list) and picked and isinstance(picked[0], dict):
+        label = picked[0].get("label")
+        return str(label) if label is not None else None
+    return None
 
 
 @st.cache_data(max_entries=8, show_spinner="Encoding this point…")

@@ -7,9 +7,10 @@ import streamlit as st
 from playground.analysis.explain import explain_size_difference
 from playground.app.runtime import Runtime
 from playground.app.slider import SLIDER_MAX_SIDE, image_slider
+from playground.app.text import plain
 from playground.domain.errors import ImageDataError
 from playground.domain.imaging import format_name
-from playground.domain.labels import human_bytes, platform_label
+from playground.domain.labels import human_bytes, image_ref, platform_label
 from playground.domain.types import GenerationResult, ImageFacts
 
 
@@ -35,11 +36,11 @@ def pair_view(runtime: Runtime, results: list[GenerationResult]) -> None:
                 + " ".join(explain_size_difference(img_a, img_b)[:3]))
     st.page_link("pages/compare.py", label="Open this pair in Compare (pixel-peeper, SSIM, "
                  "like-for-like sizes)", icon=":material/compare:",
-                 query_params={"a": str(img_a.id), "b": str(img_b.id)})
+                 query_params={"a": image_ref(a.id, img_a), "b": image_ref(b.id, img_b)})
     try:
         previews = tuple(_slider_preview(runtime, img) for img in (img_a, img_b))
     except (OSError, ImageDataError) as exc:
-        st.warning(f"The comparison slider needs both images: {exc}")
+        st.warning(f"The comparison slider needs both images: {plain(str(exc))}")
         return
     st.markdown("**Comparison slider** — drag to reveal; previews, not the originals")
     image_slider(*previews, label_a=slider_label(a), label_b=slider_label(b),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import streamlit as st
 
@@ -14,20 +13,8 @@ from playground.domain.errors import ImageDataError
 from playground.domain.imaging import format_name
 from playground.domain.labels import human_bytes, platform_label, stats_rows
 from playground.domain.types import GenerationResult, ImageFacts
-from playground.generation.job import GenerationJob, describe_progress
 from playground.history.files import extension_for
 from playground.history.store import HistoryStore
-
-
-def show_live_progress(job: GenerationJob, poll_s: float = 0.1) -> None:
-    """Per-backend attempt number and elapsed time until every backend has answered."""
-    columns = st.columns(len(job.platforms))
-    boxes: dict[str, Any] = {p: col.empty() for p, col in zip(job.platforms, columns, strict=True)}
-    while not job.wait(poll_s):
-        for prog in job.snapshot():
-            boxes[prog.platform].info(describe_progress(prog), icon=":material/hourglass_top:")
-    for box in boxes.values():
-        box.empty()
 
 
 def backend_title(runtime: Runtime, platform: str) -> str:
@@ -63,7 +50,7 @@ def result_column(runtime: Runtime, result: GenerationResult, *, key: str) -> No
                      caption=f"{img.width}×{img.height} {format_name(img.sniffed_mime)} "
                              f"(preview; the download is the original)")
         except (OSError, ImageDataError) as exc:
-            st.warning(f"Cannot show this image: {exc}")
+            st.warning(f"Cannot show this image: {plain(str(exc))}")
     elif result.status in ("blocked", "no_image"):
         st.warning(plain(result.explanation) or "No image came back.", icon=":material/block:")
     if result.finish_message or result.block_message:

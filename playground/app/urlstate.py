@@ -12,21 +12,52 @@ from typing import Any
 
 import streamlit as st
 
+NOTICES_KEY = "url_notices"
+
+
+def notice(text: str) -> None:
+    """Say that (and which) part of a link could not be used, instead of dropping it silently."""
+    notices: list[str] = st.session_state.setdefault(NOTICES_KEY, [])
+    if text not in notices:
+        notices.append(text)
+
+
+def show_notices() -> None:
+    """The page's link notices, once, as plain text."""
+    from playground.app.text import plain
+
+    for text in st.session_state.pop(NOTICES_KEY, []):
+        st.info(plain(text), icon=":material/link_off:")
+
 
 def seed_from_url(key: str, param: str, options: Container[Any], default: Any,
                   parse: Callable[[str], Any] = str) -> None:
-    """Before the widget: take ?param= when it is a valid option, else keep or default."""
+    """Before the widget: take ?param= when it is a valid option, else keep or default (and
+    say that the link's value was not used)."""
     raw = st.query_params.get(param)
     if raw is not None:
         try:
             value = parse(raw)
-        except ValueError:
+        except (ValueError, OverflowError):
             value = None
         if value is not None and value in options:
             st.session_state[key] = value
             return
+        if st.session_state.get(f"_url_seen_{param}") != raw:
+            notice(f"The link's {param}={raw[:80]!r} is not one of the choices here, so it was "
+                   "ignored.")
+            st.session_state[f"_url_seen_{param}"] = raw
     if key not in st.session_state or st.session_state[key] not in options:
         st.session_state[key] = default
+
+
+def check_param(param: str, options: Container[Any]) -> None:
+    """For widgets bound with bind="query-params" (Streamlit drops invalid values silently)."""
+    raw = st.query_params.get(param)
+    if raw is not None and raw not in options and st.session_state.get(f"_url_seen_{param}") != raw:
+        notice(f"The link's {param}={raw[:80]!r} is not one of the choices here, so it was "
+               "ignored.")
+        st.session_state[f"_url_seen_{param}"] = raw
 
 
 def to_url(key: str, param: str) -> Callable[[], None]:

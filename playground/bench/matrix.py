@@ -259,8 +259,11 @@ def check_budget(budget_usd: float | None) -> None:
                  "without one.")
 
 
-def over_budget_message(plan: Plan) -> str | None:
-    """The confirmation question when the estimate exceeds the budget, else None."""
+def over_budget_message(plan: Plan, *, demo: bool = False) -> str | None:
+    """The confirmation question when the estimate exceeds the budget, else None. A demo run
+    spends nothing, so it never asks (its cost is shown as what it would cost)."""
+    if demo:
+        return None
     budget = plan.spec.budget_usd
     estimate = plan.estimate_usd
     if budget is None or estimate <= budget:

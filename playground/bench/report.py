@@ -88,10 +88,7 @@ def format_summary(summary: RunSummary) -> str:
     run = summary.run
     head = (f"Run {run.id} · {run.finished}/{run.planned} tasks · {run.status} · "
             f"cost ${run.cost_usd:.4f} (estimate ${run.estimate_usd or 0:.4f})")
-    if summary.is_emulated:
-        head += (f"\nEmulated: these figures come from the built-in emulator "
-                 f"(latency profile {run.environment.latency_profile or 'default'}), "
-                 "not from Google.")
+    head += f"\n{run.environment.describe().capitalize()}."
     blocks = [head]
     for title, named in (
         ("Per backend", [(platform_label(b), s) for b, s in summary.per_backend.items()]),

@@ -37,6 +37,17 @@ class RunEnvironment:
     def is_time_compressed(self) -> bool:
         return self.demo and (self.time_scale or 1.0) < 1.0
 
+    def describe(self) -> str:
+        """One line said with every result, chart and export of the run."""
+        if not self.demo:
+            return "measured against Google"
+        scale = self.time_scale or 1.0
+        speed = ("in real time" if scale == 1.0 else
+                 f"time scale {scale:g}: injected delays {1 / scale:.0f}× shorter than the "
+                 "profile's" if scale < 1.0 else f"time scale {scale:g}: delays {scale:g}× longer")
+        return (f"emulated (built-in emulator, latency profile {self.latency_profile or 'instant'}, "
+                f"{speed}) — not Google")
+
     def to_json(self) -> dict[str, Any]:
         return {"demo": self.demo, "latency_profile": self.latency_profile,
                 "time_scale": self.time_scale, "demo_platforms": list(self.demo_platforms)}

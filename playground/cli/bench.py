@@ -122,7 +122,7 @@ def run_bench(args: argparse.Namespace) -> int:
         plan = plan_run(spec_from_args(args))
     except ConfigError as exc:
         return _fail(str(exc), exc.hint)
-    question = over_budget_message(plan)
+    question = over_budget_message(plan, demo=bool(args.demo))
     if question and not args.yes:
         return _fail(question, "Pass --yes to run anyway, or lower --repeats or the matrix.")
     environment = RunEnvironment(demo=bool(args.demo), latency_profile=args.latency_profile,

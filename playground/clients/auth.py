@@ -42,6 +42,13 @@ class GoogleCredentialsAuth(httpx.Auth):
     def credentials(self) -> Any:
         return self._credentials
 
+    def secrets(self) -> list[str]:
+        """The current access token: an upstream that echoes request headers must not get it
+        into any log, even without its "Bearer" prefix."""
+        with self._lock:
+            token = self._credentials.token
+        return [token] if token else []
+
     def prepare(self) -> None:
         """Refresh when expired or missing (google-auth marks tokens expired 3m45s early)."""
         with self._lock:

@@ -135,7 +135,10 @@ class PlatformBase:
         return WireRequest("POST", self.model_url(model), body, dict(JSON_HEADERS))
 
     def secrets(self) -> list[str]:
-        return self.settings.secrets()
+        """Everything to redact from what this platform's answers bring back: the settings'
+        keys and credential-file parts, and the access token in use."""
+        auth_secrets = getattr(self._auth, "secrets", None)
+        return self.settings.secrets() + (auth_secrets() if auth_secrets else [])
 
     @staticmethod
     def page_query(page_size: int, page_token: str | None) -> str:

@@ -7,7 +7,7 @@ the same thing the same way.
 from __future__ import annotations
 
 from playground.domain.imaging import format_name
-from playground.domain.types import GenerationResult, Usage
+from playground.domain.types import GenerationResult, ImageFacts, Usage
 
 PLATFORM_LABELS: dict[str, str] = {"aistudio": "AI Studio", "vertex": "Vertex AI"}
 
@@ -24,6 +24,12 @@ def human_bytes(n: int | None) -> str:
         if n >= size:
             return f"{n / size:.1f} {unit}"
     return f"{n} bytes"
+
+
+def image_ref(generation_id: int | None, img: ImageFacts) -> str:
+    """The one name of an image everywhere (pages, URLs, packs, CLI): GENERATION.POSITION,
+    1-based, e.g. "64.2" for the second image (often the final after a draft) of #64."""
+    return f"{generation_id}.{(img.position or 0) + 1}"
 
 
 def seconds(value: float | None) -> str:

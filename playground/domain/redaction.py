@@ -46,3 +46,25 @@ def redact_json(value: Any, secrets: Iterable[str] = ()) -> Any:
 
 def redact_headers(headers: dict[str, str]) -> dict[str, str]:
     return {k: (REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
+
+
+def redact_result(result: Any, secrets: Iterable[str]) -> None:
+    """Redact, in place, every string of a GenerationResult that can carry server or user text:
+    the error, every attempt's message, notes, explanations, texts, Google's messages, the URL
+    and the request as sent. Applied once, at the source, before anyone stores or prints it."""
+    secrets = list(secrets)
+    for name in ("explanation", "finish_message", "block_message", "request_url"):
+        value = getattr(result, name)
+        if value:
+            setattr(result, name, redact_text(value, secrets))
+    for name in ("notes", "texts", "thought_texts"):
+        setattr(result, name, [redact_text(t, secrets) for t in getattr(result, name)])
+    for attempt in result.attempts:
+        if attempt.error_message:
+            attempt.error_message = redact_text(attempt.error_message, secrets)
+    err = result.error
+    if err is not None:
+        err.message = redact_text(err.message, secrets)
+        err.hint = redact_text(err.hint, secrets)
+        err.raw = redact_text(err.raw, secrets) if err.raw else err.raw
+    result.request_json = redact_json(result.request_json, secrets)

@@ -89,7 +89,8 @@ class ImageFacts:
     segments: list[Segment] = field(default_factory=list)
     requested_width: int | None = None
     requested_height: int | None = None
-    id: int | None = None  # history row id, once stored
+    id: int | None = None  # history row id, once stored (internal: people see `ref`)
+    position: int | None = None  # 0-based place among the generation's images, once stored
     #: The bytes themselves while a fresh result travels to the store; None when read back
     #: from history (ask the store: `store.original(image)`).
     data: bytes | None = field(default=None, repr=False, compare=False)

@@ -51,7 +51,11 @@ class GenerationJob:
         self._done = threading.Event()
         self._on_saved = on_saved
         self._store = store
-        options = options.with_(on_progress=self._event)
+        self._cancel = threading.Event()
+        self.cancelled = False
+        begin = getattr(store, "begin", None)  # write-ahead rows where the store offers them
+        options = options.with_(on_progress=self._event, cancel=self._cancel,
+                                before_send=begin)
         self._thread = threading.Thread(
             target=self._run, args=(request, list(platforms), client, options), daemon=True,
             name="generation-job",
@@ -67,15 +71,36 @@ class GenerationJob:
             prog.attempt, prog.state, prog.detail = event.attempt, event.state, event.detail
 
     def _result(self, result: GenerationResult) -> None:
+        late = self._cancel.is_set() and result.attempts and result.attempts[-1].http_status
+        if late:
+            result.notes.append("This answer arrived after you pressed Cancel; it is kept because "
+                                "the request had been sent and may be billed.")
         self._store.save(result)
         if self._on_saved:
             self._on_saved(result)  # e.g. build previews while the other backend still runs
         with self._lock:
             prog = self.progress[result.backend]
-            prog.finished_s = time.perf_counter() - prog.started
+            if prog.state != "cancelled":
+                prog.finished_s = time.perf_counter() - prog.started
+                prog.state = "done" if result.ok else "failed"
             prog.result_id, prog.status = result.id, result.status
-            prog.state = "done" if result.ok else "failed"
             self.results[result.backend] = result
+
+    def cancel(self) -> None:
+        """Stop waiting: pending retries end at once; a request already on the wire cannot be
+        recalled (Google may still process and bill it), and its answer is still saved if it
+        comes."""
+        self._cancel.set()
+        with self._lock:
+            self.cancelled = True
+            for prog in self.progress.values():
+                if prog.state not in ("done", "failed"):
+                    prog.state, prog.finished_s = "cancelled", time.perf_counter() - prog.started
+
+    @property
+    def is_over(self) -> bool:
+        """Nothing more to wait for on the page: every backend answered, or the user cancelled."""
+        return self.done or self.cancelled
 
     def _run(self, request: ImageRequest | RequestCheck, platforms: list[Platform],
              client: httpx.Client, options: RunOptions) -> None:
@@ -107,6 +132,9 @@ def describe_progress(prog: BackendProgress) -> str:
     attempt = f"attempt {prog.attempt}" if prog.attempt else "preparing"
     if prog.state == "retrying":
         return f"{name}: {attempt} failed ({prog.detail}) · {prog.elapsed_s:.1f} s"
+    if prog.state == "cancelled":
+        return (f"{name}: cancelled after {prog.elapsed_s:.1f} s — a request already sent may "
+                "still be billed; its answer is saved to History if it comes")
     if prog.state in ("done", "failed"):
         return f"{name}: {prog.state} after {prog.elapsed_s:.1f} s"
     return f"{name}: waiting for the image · {attempt} · {prog.elapsed_s:.1f} s"

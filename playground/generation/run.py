@@ -29,7 +29,7 @@ from playground.domain.errors import (
     UnsupportedOptionError,
 )
 from playground.domain.options import RequestCheck, check_request
-from playground.domain.redaction import redact_json, redact_text
+from playground.domain.redaction import redact_result
 from playground.domain.types import Attempt, GenerationResult, ImageRequest, Timing
 
 
@@ -56,6 +56,9 @@ class RunOptions:
     group_id: str | None = None  # shared by the results of one fan-out ("Both") run
     rng: random.Random | None = None
     raw_body: dict[str, Any] | None = None  # send this body exactly as written ("send raw")
+    #: Called with the result right before the first attempt leaves: the caller writes its
+    #: "pending" row there, so a process killed mid-request still leaves a trace.
+    before_send: Callable[[GenerationResult], object] | None = None
 
     def with_(self, **changes: Any) -> RunOptions:
         return replace(self, **changes)
@@ -71,22 +74,22 @@ def generate(request: ImageRequest | RequestCheck, platform: Platform, *, client
     req = check.request
     result = GenerationResult(backend=platform.name, request=req, status="error", model=req.model,
                               created_at=time.time(), group_id=options.group_id)
-    secrets = platform.secrets()
     try:
         auth = platform.auth  # loads the credentials: a ConfigError here ends before any I/O
         wire = _wire(check, platform, options.raw_body)
         result.notes.extend(wire.notes)
-        result.request_json = redact_json(wire.body, secrets)
-        result.request_url = redact_text(wire.url, secrets)
+        result.request_json, result.request_url = wire.body, wire.url
         if options.raw_body is not None:
             result.notes.append("Sent raw: the body went out exactly as written, without the "
                                 "fixes Banana Split normally applies (such as role: user).")
         policy = options.policy or RetryPolicy.from_settings(platform.settings)
+        if options.before_send is not None:
+            options.before_send(result)
         _run_attempts(result, wire, platform, auth, client, policy, options)
     except PlaygroundError as exc:
         result.status = "error"
         result.error = exc.to_info()
-    _redact_error(result, secrets)
+    redact_result(result, platform.secrets())  # after the attempts: the token is known now
     return result
 
 
@@ -97,15 +100,6 @@ def _wire(check: RequestCheck, platform: Platform, raw_body: dict[str, Any] | No
     if problems:
         raise UnsupportedOptionError(" ".join(problems), hint=problems[0])
     return platform.build(check.request, check.for_platform(platform.name))
-
-
-def _redact_error(result: GenerationResult, secrets: list[str]) -> None:
-    err = result.error
-    if err is None:
-        return
-    err.message = redact_text(err.message, secrets)
-    err.hint = redact_text(err.hint, secrets)
-    err.raw = redact_text(err.raw, secrets) if err.raw else err.raw
 
 
 def _run_attempts(result: GenerationResult, wire: WireRequest, platform: Platform,

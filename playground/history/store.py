@@ -113,7 +113,7 @@ class HistoryStore:
                      _dumps([asdict(s) for s in img.segments]), img.requested_width,
                      img.requested_height),
                 )
-                img.id = int(cur.lastrowid or 0)
+                img.id, img.position = int(cur.lastrowid or 0), position
         result.id = gen_id
         return gen_id
 
@@ -180,6 +180,17 @@ class HistoryStore:
             return None
         return result, next(i for i in result.images if i.id == image_id)
 
+    def find_ref(self, ref: str) -> tuple[GenerationResult, ImageFacts] | None:
+        """The image named "GENERATION.POSITION" (1-based), as every page and pack shows it."""
+        gen, _, pos = ref.lstrip("#").partition(".")
+        if not (gen.isdigit() and pos.isdigit()) or len(gen) > 18 or len(pos) > 6:
+            return None
+        result = self.get(int(gen))
+        if result is None:
+            return None
+        found = [i for i in result.images if i.position == int(pos) - 1]
+        return (result, found[0]) if found else None
+
     def models_used(self) -> builtins.list[str]:
         rows = self._conn().execute("SELECT DISTINCT model FROM generations ORDER BY model")
         return [r[0] for r in rows]
@@ -241,7 +252,7 @@ class HistoryStore:
             is_draft=bool(r["is_draft"]),
             segments=[Segment(**s) for s in _loads(r["segments_json"], [])],
             requested_width=r["requested_width"], requested_height=r["requested_height"],
-            id=r["id"],
+            id=r["id"], position=r["position"],
         )
 
 

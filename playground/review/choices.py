@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from playground.domain.imaging import format_name
-from playground.domain.labels import human_bytes, platform_label
+from playground.domain.labels import human_bytes, image_ref, platform_label
 from playground.domain.types import GenerationResult, ImageFacts
 from playground.history.store import HistoryStore
 
@@ -17,11 +17,16 @@ class ImageChoice:
     facts: ImageFacts
 
     @property
+    def ref(self) -> str:
+        """GENERATION.POSITION: the image's one name on every page, in URLs and in packs."""
+        return image_ref(self.result.id, self.facts)
+
+    @property
     def label(self) -> str:
         r, f = self.result, self.facts
         draft = " · draft" if f.is_draft else ""
         prompt = r.request.prompt if len(r.request.prompt) <= 40 else r.request.prompt[:39] + "…"
-        return (f"#{self.image_id} · {platform_label(r.backend)} · {format_name(f.sniffed_mime)} "
+        return (f"#{self.ref} · {platform_label(r.backend)} · {format_name(f.sniffed_mime)} "
                 f"{human_bytes(f.size_bytes)} · {f.width}×{f.height}{draft} · “{prompt}”")
 
 
@@ -53,3 +58,18 @@ def default_image(store: HistoryStore) -> int | None:
         if result.image is not None:
             return result.image.id
     return None
+
+
+def resolve(choices: list[ImageChoice], value: str | None) -> tuple[ImageChoice | None, bool]:
+    """The choice a URL parameter names: a ref ("64.2"), or a legacy image id from links made
+    before refs (the bool says so, for a notice)."""
+    if not value:
+        return None, False
+    for c in choices:
+        if c.ref == value.lstrip("#"):
+            return c, False
+    if value.isdigit():
+        for c in choices:
+            if c.image_id == int(value):
+                return c, True
+    return None, False

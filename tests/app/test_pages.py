@@ -43,6 +43,17 @@ def page(path: str | None = None, **query: str) -> AppTest:
     return at
 
 
+def generate_and_wait(at: AppTest) -> AppTest:
+    """Click Generate, wait for the session's run to finish (a condition, not a sleep), rerun:
+    what a user sees once the live panel has handed over to the results."""
+    at.button(key="generate").click().run()
+    job = at.session_state["gen_job"] if "gen_job" in at.session_state else None
+    if job is not None:
+        assert job.wait(TIMEOUT)
+        at.run()
+    return at
+
+
 def shown(markdown: str) -> str:
     """What a reader sees: Markdown's backslash escapes removed (untrusted text is escaped)."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
@@ -61,7 +72,7 @@ def test_generate_both_in_demo_mode(demo: Any) -> None:
     assert not at.exception
     assert "Demo mode" in texts(at)
     at.text_area(key="prompt").input("a red fox in snow").run()
-    at.button(key="generate").click().run()
+    generate_and_wait(at)
     assert not at.exception, at.exception
     body = texts(at)
     assert "AI Studio · demo (emulator)" in body and "Vertex AI · demo (emulator)" in body
@@ -75,7 +86,7 @@ def test_generate_both_in_demo_mode(demo: Any) -> None:
 
 def test_empty_prompt_is_stopped_before_any_request(demo: Any) -> None:
     at = page()
-    at.button(key="generate").click().run()
+    generate_and_wait(at)
     assert any("prompt is empty" in e.value for e in at.error)
     assert demo.store.count() == 0
 
@@ -83,7 +94,7 @@ def test_empty_prompt_is_stopped_before_any_request(demo: Any) -> None:
 def test_scripted_429_ends_in_the_hint(demo: Any) -> None:
     demo.emulator.control.script("429", platform="vertex", count=10, retry_delay_s=0.05)
     at = page(prompt="a fox", backend="Vertex AI", retries="1")
-    at.button(key="generate").click().run()
+    generate_and_wait(at)
     assert not at.exception
     errors = shown(" ".join(e.value for e in at.error))
     assert "429" in errors and "Quota or capacity exhausted" in errors
@@ -115,7 +126,7 @@ def test_send_raw_reproduces_the_role_400(demo: Any) -> None:
 
 def test_history_lists_and_opens_details(demo: Any) -> None:
     at = page(prompt="history fox")
-    at.button(key="generate").click().run()
+    generate_and_wait(at)
     ids = [r.id for r in demo.store.list()]
     at = page("pages/history.py")
     assert not at.exception
@@ -142,7 +153,7 @@ def test_settings_shows_sources_never_secrets(demo: Any) -> None:
 def test_compare_page_defaults_to_the_latest_both_run(demo: Any) -> None:
     at = page()
     at.text_area(key="prompt").input("compare fox").run()
-    at.button(key="generate").click().run()
+    generate_and_wait(at)
     at = page("pages/compare.py")
     assert not at.exception, at.exception
     body = texts(at)
@@ -170,7 +181,7 @@ def test_compression_lab_recommends_a_jpeg_quality(demo: Any) -> None:
     at = page()
     at.text_area(key="prompt").input("lab fox").run()
     at.segmented_control(key="backend").set_value("Vertex AI").run()
-    at.button(key="generate").click().run()
+    generate_and_wait(at)
     at = page("pages/compression_lab.py")
     assert not at.exception, at.exception
     deadline = time.monotonic() + 120
@@ -187,7 +198,7 @@ def test_compression_lab_recommends_a_jpeg_quality(demo: Any) -> None:
 def test_blocked_result_shows_its_reason_not_an_empty_frame(demo: Any) -> None:
     demo.emulator.control.script("image_safety", platform="vertex", count=1)
     at = page(prompt="a fox", backend="Both")
-    at.button(key="generate").click().run()
+    generate_and_wait(at)
     assert not at.exception
     assert len(at.image) == 1  # AI Studio's image only: no empty frame for Vertex
     warnings = shown(" ".join(w.value for w in at.warning))

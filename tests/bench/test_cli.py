@@ -42,7 +42,6 @@ def bench(*args: str | Path) -> int:
     ("# only a comment\n\n", [], "holds no prompts"),
     ("id,text\n1,a fox\n", [], "no 'prompt' column (found 'id', 'text')"),
     ("a fox\n", ["--budget", "0"], "budget of $0 allows no requests"),
-    ("a fox\n", ["--budget", "0.01"], "exceeds the budget $0.01"),
     ("a fox\n", ["--concurrency", "0"], "Concurrency must be at least 1"),
     ("a fox\n", ["--repeats", "0"], "Repeats must be"),
     ("a fox\n", ["--output", "webp"], "Unknown output option"),
@@ -55,6 +54,18 @@ def test_bad_input_exits_2_with_a_clear_message_before_any_request(
     err = capsys.readouterr().err
     assert message in err and err.startswith("error: ")
     assert not (data_dir() / DB_NAME).exists() or _runs() == 0
+
+
+def test_budget_gates_real_runs_only(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                     emu_env: dict[str, str]) -> None:
+    """Against real (here: configured) backends the estimate must fit the budget; a demo run
+    spends nothing, so the same budget does not stop it."""
+    prompts = prompts_file(tmp_path, "a fox\n")
+    real = [a for a in FAST if a not in ("--demo", "--latency-profile", "instant")]
+    assert bench("--prompts", prompts, *real, "--budget", "0.01") == 2
+    err = capsys.readouterr().err
+    assert "exceeds the budget $0.01" in err and err.startswith("error: ")
+    assert bench("--prompts", prompts, *FAST, "--budget", "0.01") == 0
 
 
 def _runs() -> int:
