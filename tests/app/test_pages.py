@@ -47,7 +47,10 @@ def generate_and_wait(at: AppTest) -> AppTest:
     """Click Generate, wait for the session's run to finish (a condition, not a sleep), rerun:
     what a user sees once the live panel has handed over to the results."""
     at.button(key="generate").click().run()
-    job = at.session_state["gen_job"] if "gen_job" in at.session_state else None
+    try:
+        job = at.session_state["gen_job"]
+    except KeyError:  # the click was refused before a run started
+        job = None
     if job is not None:
         assert job.wait(TIMEOUT)
         at.run()
