@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from playground.app.chrome import demo_banner
+from playground.app.browser_memory import remember
+from playground.app.chrome import demo_banner, page_style
 from playground.app.frame import app_frame
 from playground.app.runtime import get_runtime
 
@@ -21,5 +22,7 @@ nav = st.navigation({
     "Setup": [st.Page("pages/settings.py", title="Settings", icon=":material/settings:")],
 })
 with app_frame():
+    page_style()
+    remember("reviewer", "reviewer")
     demo_banner(get_runtime())
     nav.run()

@@ -65,7 +65,8 @@ with error_boundary(runtime):
 
     with st.container(border=True):
         st.subheader("You and your history", anchor=False)
-        st.text_input("Reviewer name (stored with review notes)", key="reviewer",
+        st.text_input("Reviewer name (stored with review notes; remembered in this browser)",
+                      key="reviewer",
                       persist_state="session")
         st.write(f"History: **{runtime.store.count()}** generations in `{runtime.store.data_dir}` "
                  f"(schema v{runtime.store.schema_version}).")

@@ -51,7 +51,7 @@ def spec_form(demo: bool) -> tuple[BenchSpec | None, dict[str, Any], list[str]]:
     uploaded = st.file_uploader("Prompts file (.txt one per line, or .csv with a prompt column)",
                                 type=["txt", "csv"], key="bench_file")
     typed = st.text_area("…or type/paste prompts, one per line", key="bench_prompts", height=110,
-                         placeholder="A red fox in fresh snow at dawn\nA lighthouse on a cliff")
+                         placeholder="e.g.\nA red fox in fresh snow at dawn\nA lighthouse on a cliff")
     prompts: list[str] = []
     try:
         if uploaded is not None:

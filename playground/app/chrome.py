@@ -24,6 +24,16 @@ CONNECT_HELP = (
 )
 
 
+#: Placeholders must not look like typed text: lighter and italic (Streamlit's own grey is close
+#: to its text colour in the light theme).
+PAGE_CSS = ("<style>textarea::placeholder,input::placeholder{color:#9aa0a6!important;"
+            "opacity:1!important;font-style:italic}</style>")
+
+
+def page_style() -> None:
+    st.html(PAGE_CSS)
+
+
 def demo_banner(runtime: Runtime) -> None:
     if runtime.config_error:
         st.error(f"Configuration problem: {plain(runtime.config_error)}", icon=":material/settings:")

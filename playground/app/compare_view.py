@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -121,15 +123,29 @@ def pixel_peeper(store: HistoryStore, a: ImageChoice, b: ImageChoice) -> None:
     write_to_url("cmp_x", "x")
     write_to_url("cmp_y", "y")
     view = crops.peeper_view(img_a, img_b, crops.Region(x, y, side, base.h), zoom=zoom)
-    for col, data, region, c, name in zip(st.columns(2, gap="small"), (view.a, view.b),
-                                          (view.region_a, view.region_b), (a, b), "AB", strict=True):
-        with col:
-            st.image(data, output_format="PNG", width=region.w * zoom,
-                     caption=f"{name}: x {region.x}–{region.x + region.w}, y {region.y}–"
-                             f"{region.y + region.h} of {c.facts.width}×{c.facts.height}, "
-                             f"{zoom * 100}%, no resampling")
+    with crop_row("peeper", view.region_a.w * zoom):
+        for col, data, region, c, name in zip(st.columns(2, gap="small"), (view.a, view.b),
+                                              (view.region_a, view.region_b), (a, b), "AB",
+                                              strict=True):
+            with col:
+                st.image(data, output_format="PNG", width=region.w * zoom,
+                         caption=f"{name}: x {region.x}–{region.x + region.w}, y {region.y}–"
+                                 f"{region.y + region.h} of {c.facts.width}×{c.facts.height}, "
+                                 f"{zoom * 100}%, no resampling")
     st.caption(f"Cropped on the server from the originals: {human_bytes(view.total_bytes)} sent "
                "for both crops (lossless PNG, so JPEG artefacts show as they are).")
+
+
+@contextmanager
+def crop_row(name: str, crop_px: int) -> Iterator[None]:
+    """Two 100 % crops side by side while they fit, one under the other when the page is
+    narrower: the row wraps instead of squeezing or clipping a crop (crops are never scaled)."""
+    with st.container(key=f"crops-{name}"):
+        st.html(f"<style>.st-key-crops-{name} [data-testid='stHorizontalBlock']"
+                "{flex-wrap:wrap}"
+                f".st-key-crops-{name} [data-testid='stColumn']"
+                f"{{flex:0 0 auto!important;width:auto!important;min-width:{crop_px}px}}</style>")
+        yield
 
 
 def blink(preview_a: bytes, preview_b: bytes) -> None:
@@ -235,5 +251,9 @@ def review_notes(store: HistoryStore, a: ImageChoice, b: ImageChoice) -> None:
 
 
 def export_pair(runtime: Runtime, a: ImageChoice, b: ImageChoice) -> None:
+    task = cache.task_runner().get(("like-for-like", a.facts.sha256, b.facts.sha256))
+    done = task is not None and task.is_done and task.error is None
+    computed = {(a.facts.sha256, b.facts.sha256): task.result()} if done and task else None
     review_pack_button(runtime, "Export review pack (zip: originals, manifest, metrics, offline "
-                                "index.html)", image_ids=[a.image_id, b.image_id], key="cmp-export")
+                                "index.html)", image_ids=[a.image_id, b.image_id], key="cmp-export",
+                       computed=computed)

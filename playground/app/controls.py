@@ -57,7 +57,7 @@ def model_ids(listed: Listed | None) -> list[str]:
 def generation_form(*, default_retries: int, default_timeout_s: float,
                     listed: Listed | None = None) -> FormState:
     st.text_area("Prompt", key="prompt", height=100, bind="query-params",
-                 placeholder="A photorealistic red fox in fresh snow at dawn")
+                 placeholder="e.g. A photorealistic red fox in fresh snow at dawn")
     left, right = st.columns(2)
     with left:
         backend = st.segmented_control("Backend", list(BACKEND_OPTIONS), default="Both",

@@ -9,7 +9,7 @@ import streamlit as st
 from playground.analysis import crops
 from playground.analysis.sweep import SweepResult, encode_point
 from playground.app import analysis_cache as cache
-from playground.app.compare_view import PEEPER_SIDE
+from playground.app.compare_view import PEEPER_SIDE, crop_row
 from playground.app.slider import image_slider
 from playground.domain.imaging import format_name, make_preview
 from playground.domain.labels import human_bytes
@@ -85,10 +85,11 @@ def point_preview(store: HistoryStore, image: ImageFacts, result: SweepResult,
     preview, view = point_views(sha256, point.series, point.quality, point.label, store, image)
     image_slider(store.preview(image), preview, label_a="Original",
                  label_b=f"{point.label} · {human_bytes(len(data))}", key=(sha256, point.label))
-    for col, crop, name in zip(st.columns(2, gap="small"), (view.a, view.b),
-                               ("Original", point.label), strict=True):
-        col.image(crop, output_format="PNG", width=view.region_a.w,
-                  caption=f"{name}, centre 100%")
+    with crop_row("lab", view.region_a.w):
+        for col, crop, name in zip(st.columns(2, gap="small"), (view.a, view.b),
+                                   ("Original", point.label), strict=True):
+            col.image(crop, output_format="PNG", width=view.region_a.w,
+                      caption=f"{name}, centre 100%")
     mime = MIMES.get(point.format, "application/octet-stream")
     st.download_button(
         f"Download {point.label} ({format_name(mime)}, {human_bytes(len(data))})",

@@ -16,17 +16,29 @@ NOTICES_KEY = "url_notices"
 
 
 def notice(text: str) -> None:
-    """Say that (and which) part of a link could not be used, instead of dropping it silently."""
-    notices: list[str] = st.session_state.setdefault(NOTICES_KEY, [])
+    """Say that (and which) part of a link could not be used, instead of dropping it silently.
+    The notice stays on the page it was made on until another page is opened."""
+    page = _page()
+    store: dict[str, list[str]] = st.session_state.setdefault(NOTICES_KEY, {})
+    for other in [k for k in store if k != page]:
+        del store[other]
+    notices = store.setdefault(page, [])
     if text not in notices:
         notices.append(text)
 
 
+def _page() -> str:
+    try:
+        return str(st.context.url).split("?", 1)[0]
+    except Exception:  # noqa: BLE001 - outside a browser session (AppTest): one page at a time
+        return ""
+
+
 def show_notices() -> None:
-    """The page's link notices, once, as plain text."""
+    """This page's link notices, as plain text."""
     from playground.app.text import plain
 
-    for text in st.session_state.pop(NOTICES_KEY, []):
+    for text in st.session_state.get(NOTICES_KEY, {}).get(_page(), []):
         st.info(plain(text), icon=":material/link_off:")
 
 
@@ -65,6 +77,7 @@ def to_url(key: str, param: str) -> Callable[[], None]:
 
     def sync() -> None:
         write_to_url(key, param)
+        st.session_state.pop(NOTICES_KEY, None)  # the user moved on from the link
 
     return sync
 

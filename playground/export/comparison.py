@@ -20,8 +20,11 @@ from playground.export.selection import PackImage, PackPair
 
 
 def pair_entry(pair: PackPair, data_a: bytes | None, data_b: bytes | None, *,
-               like_for_like: bool = False) -> dict[str, Any]:
-    """One element of metrics.json `pairs`. `data_*` is None when the file is missing."""
+               like_for_like: bool = False,
+               computed: LikeForLike | None = None) -> dict[str, Any]:
+    """One element of metrics.json `pairs`. `data_*` is None when the file is missing.
+    `computed` is a like-for-like re-encode already made (e.g. shown in Compare): it goes into
+    the pack as it was, without the ~12 s of redoing it."""
     entry: dict[str, Any] = {
         "pair_id": pair.pair_id, "kind": pair.kind, "group_id": pair.group_id,
         "a": side(pair.a), "b": side(pair.b),
@@ -39,8 +42,8 @@ def pair_entry(pair: PackPair, data_a: bytes | None, data_b: bytes | None, *,
                 data_a, data_b, sha_a=pair.a.facts.sha256, sha_b=pair.b.facts.sha256))
             entry["byte_breakdown"] = {"a": breakdown_json(breakdown.byte_breakdown(data_a)),
                                        "b": breakdown_json(breakdown.byte_breakdown(data_b))}
-            if like_for_like:
-                l4l = reencode.like_for_like(data_a, data_b)
+            if computed is not None or like_for_like:
+                l4l = computed or reencode.like_for_like(data_a, data_b)
                 entry["like_for_like"] = like_for_like_json(l4l)
         except ImageDataError as exc:  # AnalysisInputError is one: it says what to do
             entry["error"] = str(exc)

@@ -16,12 +16,13 @@ import secrets as random_tokens
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from playground.analysis.reencode import LikeForLike
 from playground.domain.errors import ImageDataError, ImageMissingError
 from playground.domain.imaging import make_preview
 from playground.domain.labels import human_bytes, platform_label
@@ -75,7 +76,8 @@ def build_review_pack(store: HistoryStore, *, generation_ids: Sequence[int] | No
                       image_ids: Sequence[int] | None = None, last: int | None = None,
                       out: Path | BinaryIO, like_for_like: bool = False,
                       progress: ProgressCallback | None = None,
-                      secrets: Iterable[str] = ()) -> PackSummary:
+                      secrets: Iterable[str] = (),
+                      computed: Mapping[tuple[str, str], LikeForLike] | None = None) -> PackSummary:
     """Write a review pack of one selection (exactly one of generation_ids, image_ids, last).
 
     `out` is a path (written atomically: temp file + rename) or a binary stream. `secrets` are
@@ -85,7 +87,7 @@ def build_review_pack(store: HistoryStore, *, generation_ids: Sequence[int] | No
     """
     selection = select(store, generation_ids=generation_ids, image_ids=image_ids, last=last)
     writer = _PackWriter(store, selection, like_for_like=like_for_like, progress=progress,
-                         secrets=list(secrets))
+                         secrets=list(secrets), computed=computed or {})
     if isinstance(out, (str, os.PathLike)):
         return _write_to_path(writer, Path(out))
     start = _tell(out)
@@ -97,11 +99,13 @@ def build_review_pack(store: HistoryStore, *, generation_ids: Sequence[int] | No
 
 def pack_bytes(store: HistoryStore, *, generation_ids: Sequence[int] | None = None,
                image_ids: Sequence[int] | None = None, last: int | None = None,
-               like_for_like: bool = False, secrets: Iterable[str] = ()) -> bytes:
+               like_for_like: bool = False, secrets: Iterable[str] = (),
+               computed: Mapping[tuple[str, str], LikeForLike] | None = None) -> bytes:
     """The pack as bytes, e.g. for `st.download_button(data=lambda: pack_bytes(...))`."""
     buffer = io.BytesIO()
     build_review_pack(store, generation_ids=generation_ids, image_ids=image_ids, last=last,
-                      out=buffer, like_for_like=like_for_like, secrets=secrets)
+                      out=buffer, like_for_like=like_for_like, secrets=secrets,
+                      computed=computed)
     return buffer.getvalue()
 
 
@@ -138,8 +142,9 @@ class _PackWriter:
     """One export: reads each original once, writes it, previews it, measures its pair."""
 
     def __init__(self, store: HistoryStore, selection: Selection, *, like_for_like: bool,
-                 progress: ProgressCallback | None, secrets: list[str]) -> None:
-        self.store, self.selection = store, selection
+                 progress: ProgressCallback | None, secrets: list[str],
+                 computed: Mapping[tuple[str, str], LikeForLike]) -> None:
+        self.store, self.selection, self.computed = store, selection, computed
         self.like_for_like, self.secrets = like_for_like, secrets
         self.progress = progress
         self.created_at = time.time()
@@ -179,7 +184,9 @@ class _PackWriter:
     def _pair(self, zf: zipfile.ZipFile, pair: PackPair) -> dict[str, Any]:
         data_a, data_b = self._take(zf, pair.a), self._take(zf, pair.b)
         self._tick(f"Comparing pair {pair.number}")
-        entry = comparison.pair_entry(pair, data_a, data_b, like_for_like=self.like_for_like)
+        key = (pair.a.facts.sha256, pair.b.facts.sha256)
+        entry = comparison.pair_entry(pair, data_a, data_b, like_for_like=self.like_for_like,
+                                      computed=self.computed.get(key))
         self.done += 1
         if entry["error"]:
             self.warnings.append(f"Pair {pair.number}: {entry['error']}")

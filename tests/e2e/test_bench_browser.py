@@ -34,13 +34,17 @@ def test_small_demo_run(page: Any, app_factory: Any, tmp_path: Any) -> None:
     wait_for_app(page)
     expect(main.get_by_test_id("stVegaLiteChart").first).to_be_visible()
     assert main.get_by_test_id("stVegaLiteChart").count() >= 4
-    expect(main.get_by_text("emulated (demo mode)", exact=False)).to_be_visible()
+    # the time scale is said with the results, on the charts and in the export
+    expect(main.get_by_text(re.compile(r"Emulated \(built-in emulator, latency profile \w+, "
+                                       r"time scale 0\.1: injected delays 10× shorter"))).to_be_visible()
+    expect(main.get_by_text(re.compile(r"Every chart below: emulated"))).to_be_visible()
     with page.expect_download() as download:
         main.get_by_role("button", name=re.compile(r"Download the data \(CSV")).click()
     path = tmp_path / "run.csv"
     download.value.save_as(path)
     rows = list(csv.DictReader(path.open()))
     assert len(rows) == 6 and {r["backend"] for r in rows} == {"AI Studio", "Vertex AI"}
+    assert {(r["emulated"], r["time_scale"]) for r in rows} == {("True", "0.1")}
     chart = main.get_by_test_id("stVegaLiteChart").first
     chart.hover()
     with page.expect_download() as png:

@@ -25,6 +25,14 @@ def latest_pair(app: AppServer) -> tuple[int, int]:
     return by_backend["aistudio"], by_backend["vertex"]
 
 
+def ref_of(app: AppServer, image_id: int) -> str:
+    """The image's one name on every page: GENERATION.POSITION (1-based)."""
+    with sqlite3.connect(app.data_dir / "history.sqlite3") as conn:
+        gen, pos = conn.execute("SELECT generation_id, position FROM images WHERE id=?",
+                                (image_id,)).fetchone()
+    return f"{gen}.{pos + 1}"
+
+
 @pytest.fixture(scope="module")
 def pair(app: AppServer, browser: Any) -> tuple[int, int]:
     page = browser.new_page()
@@ -38,12 +46,16 @@ def pair(app: AppServer, browser: Any) -> tuple[int, int]:
 
 def test_compare_link_views_and_peeper(page: Any, app: AppServer, pair: tuple[int, int]) -> None:
     a, b = pair
+    ref_a, ref_b = ref_of(app, a), ref_of(app, b)
+    # a link made with the old image numbers still opens the same pair, rewritten to refs
     open_page(page, app, "compare", f"a={a}&b={b}&view=peeper&zoom=1&region=centre")
     main = page.get_by_test_id("stMain")
     expect(main.get_by_role("combobox", name="Image A")).to_have_value(
-        re.compile(rf"^#{a} · AI Studio"))
+        re.compile(rf"^#{re.escape(ref_a)} · AI Studio"))
     expect(main.get_by_role("combobox", name="Image B")).to_have_value(
-        re.compile(rf"^#{b} · Vertex AI"))
+        re.compile(rf"^#{re.escape(ref_b)} · Vertex AI"))
+    expect(main.get_by_text(re.compile(rf"it is #{re.escape(ref_a)} now"))).to_be_visible()
+    assert f"a={ref_a}" in page.url and f"b={ref_b}" in page.url
     crops = main.get_by_test_id("stImage")
     expect(crops).to_have_count(2)
     captions = [crops.nth(n).inner_text() for n in range(2)]
@@ -88,6 +100,31 @@ def test_lab_chart_renders(page: Any, app: AppServer, pair: tuple[int, int]) -> 
     full_screenshot(page, ARTIFACTS / "compression-lab.png")
 
 
+def test_lab_selection_follows_the_image(page: Any, app: AppServer,
+                                         pair: tuple[int, int]) -> None:
+    """After switching the image, the point, the preview and the download belong to the new
+    image together: nothing of the previous image's selection stays on screen."""
+    open_page(page, app, "compression_lab", f"img={pair[1]}")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text("Suggested JPEG quality")).to_be_visible(timeout=120_000)
+    picker = main.get_by_role("combobox", name="Preview a point against the original")
+    picker.click()
+    picker.fill("JPEG q50")  # the list is virtualised: filter it to the option, then take it
+    picker.press("Enter")
+    wait_for_app(page)
+    expect(main.get_by_role("button", name=re.compile(r"^Download JPEG q50 "))).to_be_visible()
+    images = main.get_by_role("combobox", name="Image", exact=True)
+    images.click()
+    images.fill(f"#{ref_of(app, pair[0])} ")
+    images.press("Enter")
+    wait_for_app(page)
+    expect(main.get_by_text("Suggested JPEG quality")).to_be_visible(timeout=120_000)
+    chosen = picker.input_value()
+    assert chosen != "JPEG q50" or "JPEG q50" in main.get_by_text("Suggested").inner_text()
+    expect(main.get_by_role("button", name=re.compile(
+        rf"^Download {re.escape(chosen)} "))).to_be_visible()
+
+
 def test_export_review_pack_from_compare(page: Any, app: AppServer, pair: tuple[int, int],
                                          tmp_path: Any) -> None:
     import json
@@ -108,3 +145,7 @@ def test_export_review_pack_from_compare(page: Any, app: AppServer, pair: tuple[
             "SELECT sha256 FROM images WHERE id IN (?, ?)", pair)}
     assert [row["sha256"] for row in manifest["images"]] and len(manifest["images"]) == 2
     assert {row["sha256"] for row in manifest["images"]} == expected
+    with zipfile.ZipFile(path) as pack:
+        metrics = json.loads(pack.read("metrics.json"))
+    # Compare showed the like-for-like re-encode (test above): the pack carries its figures
+    assert metrics["pairs"][0]["like_for_like"] is not None
