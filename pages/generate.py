@@ -34,7 +34,7 @@ with error_boundary(runtime):
         for message in form.problems:
             st.error(plain(message), icon=":material/front_hand:")
         if not form.problems and start_run(runtime, form) is not None:
-            running = True
+            st.rerun()  # draw the page again with the button disabled and the live panel
     job = current_job()
     if running:
         live_panel(runtime)

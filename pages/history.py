@@ -30,7 +30,8 @@ with error_boundary(runtime):
         if st.button("← Back to the list", key="hist-back"):
             del st.query_params["id"]
             st.rerun()
-        st.markdown(f"**Prompt:** {plain(result.request.prompt)}")
+        st.caption("Prompt, exactly as sent:")
+        st.text(result.request.prompt)
         left, right = st.columns([3, 2])
         with left:
             result_column(runtime, result, key=f"hist-{result.id}")

@@ -4,7 +4,8 @@ viewer's browser fetch that host).
 
 Streamlit renders Markdown in st.markdown, st.caption, st.error and friends; `plain()` escapes
 every character that starts Markdown or HTML anywhere in a line (links, images, emphasis, code,
-HTML tags, Streamlit's `:icon:` and `$math$`) and the block markers that only count at the start
+HTML tags, Streamlit's `:icon:` and `$math$`, and bare URLs, which GitHub-flavoured Markdown
+would turn into links) and the block markers that only count at the start
 of a line (headings, lists, quotes), so the text comes out exactly as it was.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-_INLINE = re.compile(r"([\\`*_{}\[\]()<>#|~$&!]|:(?=[A-Za-z]))")
+_INLINE = re.compile(r"([\\`*_{}\[\]()<>#|~$&!]|:(?=[A-Za-z]|//)|(?<=www)\.)")
 _LINE_START = re.compile(r"^(\s*)(\d+)?([-+=.)])", re.MULTILINE)
 
 

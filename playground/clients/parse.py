@@ -36,6 +36,10 @@ except ImportError:  # pragma: no cover - pinned in requirements.txt; the stdlib
         return binascii.a2b_base64(data, strict_mode=True)
 
 _URLSAFE = bytes.maketrans(b"-_", b"+/")
+#: A broken 200 is not retried automatically (docs/decisions.md): the hint says so, and why.
+CUT_OFF = ("Banana Split does not resend it by itself, because Google may already have made "
+           "(and billed) this answer: generate again if you want another try, and if it keeps "
+           "happening check any proxy or base URL between you and Google.")
 
 
 def decode_base64(data: str | bytes | memoryview) -> bytes:
@@ -54,8 +58,8 @@ def decode_base64(data: str | bytes | memoryview) -> bytes:
         raise ResponseShapeError(
             f'"inlineData" held {len(data):,} characters that are not base64 ({what}; it '
             f"begins {shown!r}).",
-            hint="The answer was corrupted or redacted on the way (a proxy or logging layer?); "
-                 "retry, and check what sits between you and Google.",
+            hint="The answer was corrupted or redacted on the way (a proxy or logging layer?). "
+                 + CUT_OFF,
             http_status=200,
         ) from None
 
@@ -145,8 +149,7 @@ def parse_body(body: bytes) -> Any:
         what = "an HTML page" if looks_html else f"JSON that ends early or is malformed ({exc})"
         raise ResponseShapeError(
             f"The server answered 200 with {what} ({len(body):,} bytes).",
-            hint="The response was cut off or came from a proxy; retry, and check any proxy or "
-                 "base URL between you and Google.",
+            hint="The answer was cut off on the way or came from a proxy. " + CUT_OFF,
             http_status=200, raw=body[:2000].decode("utf-8", "replace"),
         ) from None
 
@@ -263,8 +266,7 @@ def _check_images(images: list[tuple[bytes, str, bool]]) -> None:
             which = "draft image" if is_draft else "image"
             raise ResponseShapeError(
                 f'"inlineData" held {problem} (the {which} part declared {mime}).',
-                hint="The image was cut off or replaced on the way; retry. If it repeats, check "
-                     "any proxy or logging layer between you and Google.",
+                hint="The image was cut off or replaced on the way. " + CUT_OFF,
                 http_status=200)
 
 
