@@ -11,18 +11,14 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from playground.domain.catalog import image_tokens_for
+from playground.domain.catalog import ModelInfo
 from playground.emulator.config import EmulatorConfig
 from playground.emulator.render import ImageJob, RenderCache, scene_seed_for
 from playground.emulator.validation import GenerationSpec
 
-#: Input-image tokens (docs/wire-notes.md "Request body"): Pro 560, 3.1 Flash 1120; Lite and 2.5 Flash are assumptions
-#: (Lite as 3.1 Flash; 2.5 Flash as its output size, matching the 2580 = 2 × 1290 sample).
-INPUT_IMAGE_TOKENS = {
-    "gemini-3-pro-image-preview": 560, "gemini-3-pro-image": 560,
-    "gemini-3.1-flash-image": 1120, "gemini-3.1-flash-image-preview": 1120,
-    "gemini-3.1-flash-lite-image": 1120, "gemini-2.5-flash-image": 1290,
-}
+#: Input-image tokens when the catalog has no `input_image_tokens` for a model: the 258 of an
+#: observed IMAGE prompt detail (docs/emulator.md "Usage").
+DEFAULT_INPUT_IMAGE_TOKENS = 258
 _THOUGHTS = (
     "**Composing the scene**\n\nI'm planning the layout: a wide sky, a low sun and rolling hills "
     "in three layers, with a few houses and trees in the foreground.\n",
@@ -80,7 +76,7 @@ def produce(spec: GenerationSpec, config: EmulatorConfig, cache: RenderCache,
     digest = _digest(spec)
     gen = Generation(spec)
     gen.prompt_text_tokens = text_tokens(spec.text_chars)
-    gen.prompt_image_tokens = spec.input_image_parts * INPUT_IMAGE_TOKENS.get(spec.model.id, 258)
+    gen.prompt_image_tokens = spec.input_image_parts * input_image_tokens(spec.model)
     if fault == "prompt_blocked":
         gen.block_reason = str(params.get("reason") or "OTHER")
         gen.block_message = params.get("message")
@@ -113,13 +109,18 @@ def _add_images(gen: Generation, config: EmulatorConfig, cache: RenderCache, *,
         job = replace(job, mime="image/jpeg", quality=config.aistudio_jpeg_quality)
     gen.image = cache.get(job)
     gen.image_mime = "image/png" if mislabel else spec.output_mime
-    gen.image_tokens = image_tokens_for(spec.model.id, spec.image_size)
+    gen.image_tokens = spec.model.image_tokens.get(spec.image_size, 0)
     if gen.thoughts:
         count = config.pro_draft_images if spec.model.thinking == "always" \
             else config.flash_draft_images
         # The last thought image equals the final one (D-imggen-zh); earlier ones are rougher.
         gen.drafts = [cache.get(replace(job, variant=k)) for k in range(1, count)]
         gen.drafts += [gen.image] if count > 0 else []
+
+
+def input_image_tokens(info: ModelInfo) -> int:
+    """Per input image, from the catalog (`ModelInfo.input_image_tokens`)."""
+    return info.input_image_tokens or DEFAULT_INPUT_IMAGE_TOKENS
 
 
 def text_tokens(chars: int) -> int:

@@ -52,7 +52,7 @@ def handle(state: EmulatorState, target: ApiTarget, query: dict[str, str], body:
     if target.method == "countTokens":
         info = resolve_model(target, config)
         convo = validate_count(target, raw, info, config)
-        return Handled(json_reply(count_tokens_response(convo, target.platform, info.id),
+        return Handled(json_reply(count_tokens_response(convo, target.platform, info),
                                   config.pretty_json))
     if target.method == "predict":
         info = resolve_model(target, config)

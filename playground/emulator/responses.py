@@ -16,7 +16,7 @@ from typing import Any
 
 from playground.domain.catalog import ModelInfo
 from playground.emulator.contents import Conversation
-from playground.emulator.generation import INPUT_IMAGE_TOKENS, Generation, text_tokens
+from playground.emulator.generation import Generation, input_image_tokens, text_tokens
 
 _BLOB_MARK = "@@banana-split-blob@@"
 
@@ -81,7 +81,7 @@ def model_parts(gen: Generation, ids: ReplyIds) -> list[dict[str, Any]]:
         answer.append({"text": gen.narration})
     if gen.image is not None:
         answer.append({"inlineData": {"mimeType": gen.image_mime, "data": Blob(gen.image)}})
-    if gen.spec.model.id.startswith("gemini-3"):  # docs/wire-notes.md "Request body": first answer part + every image
+    if gen.spec.model.signs_parts:  # docs/emulator.md "Thought signatures": first answer part + every image
         for index, part in enumerate(answer):
             if index == 0 or "inlineData" in part:
                 part["thoughtSignature"] = _signature(ids, index)
@@ -153,9 +153,9 @@ def _envelope(body: dict[str, Any], platform: str, ids: ReplyIds) -> dict[str, A
 # --- countTokens and GET ------------------------------------------------------------------------
 
 
-def count_tokens_response(convo: Conversation, platform: str, model_id: str) -> dict[str, Any]:
+def count_tokens_response(convo: Conversation, platform: str, info: ModelInfo) -> dict[str, Any]:
     text = text_tokens(convo.text_chars)
-    image = convo.image_parts * INPUT_IMAGE_TOKENS.get(model_id, 258)
+    image = convo.image_parts * input_image_tokens(info)
     body: dict[str, Any] = {"totalTokens": text + image}
     if platform == "vertex":
         body["totalBillableCharacters"] = convo.text_chars

@@ -102,8 +102,7 @@ def validate_generate(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
     gen = body.get("generationConfig") or {}
     modalities = _modalities(gen.get("responseModalities"))
     thinking = gen.get("thinkingConfig") or {}
-    level = _enum(thinking.get("thinkingLevel"), THINKING_LEVELS,
-                  "generation_config.thinking_config.thinking_level")
+    level = _thinking_level(thinking.get("thinkingLevel"), info, target.platform)
     image = gen.get("imageConfig") or {}
     ratio, size = _ratio_and_size(image, info, convo, config)
     mime, quality = _output_format(target.platform, image, info, config)
@@ -115,7 +114,8 @@ def validate_generate(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
         width=width, height=height, output_mime=mime, quality=quality,
         want_text="TEXT" in modalities, want_image=not modalities or "IMAGE" in modalities,
         include_thoughts=bool(thinking.get("includeThoughts")),
-        thinking_level=level.lower() if level else None, seed=_int_or_none(gen.get("seed")),
+        thinking_level=level or info.default_thinking_level,
+        seed=_int_or_none(gen.get("seed")),
     )
 
 
@@ -131,7 +131,7 @@ def validate_count(target: ApiTarget, raw: dict[str, Any], info: ModelInfo,
 def _conversation(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
                   config: EmulatorConfig, *, counting: bool = False) -> Conversation:
     """Roles and parts; countTokens does not check signatures (nothing is generated)."""
-    needs_signatures = (target.platform == "aistudio" and info.id.startswith("gemini-3")
+    needs_signatures = (target.platform == "aistudio" and info.signs_parts
                         and config.aistudio_checks_thought_signatures and not counting)
     convo = check_contents(body.get("contents") or [], platform=target.platform,
                            needs_signatures=needs_signatures,
@@ -164,11 +164,39 @@ def _enum(value: Any, allowed: tuple[str, ...], path: str) -> str | None:
     raise envelopes.bad_value(path, "TYPE_ENUM", value)
 
 
+def _thinking_level(value: Any, info: ModelInfo, platform: str) -> str | None:
+    """The requested level (lower case), checked against the model's own list.
+
+    Texts: a level the model lacks → "Thinking level MINIMAL is not supported for this model…"
+    (vercel/ai fixture issue-22372-live-errors.json, a text model); a level sent to a model that
+    takes none → Vertex "Unable to submit request because thinking_level is not supported by
+    this model." (https://github.com/BerriAI/litellm/issues/17074, Pro Image) and AI Studio
+    "Thinking is not enabled for models/M" (https://github.com/CherryHQ/cherry-studio/issues/9738).
+    """
+    level = _enum(value, THINKING_LEVELS, "generation_config.thinking_config.thinking_level")
+    if level is None:
+        return None
+    if info.thinking == "levels" and level.lower() in info.thinking_levels:
+        return level.lower()
+    if info.thinking == "levels":
+        raise envelopes.invalid_argument(
+            f"Thinking level {level} is not supported for this model. Please retry with other "
+            "thinking level.")
+    if platform == "vertex":
+        raise envelopes.invalid_argument(
+            "Unable to submit request because thinking_level is not supported by this model.")
+    if info.thinking == "none":
+        raise envelopes.invalid_argument(f"Thinking is not enabled for models/{info.id}")
+    raise envelopes.invalid_argument(
+        f"Thinking level {level} is not supported for this model. Please retry with other "
+        "thinking level.")
+
+
 def _ratio_and_size(image: dict[str, Any], info: ModelInfo, convo: Conversation,
                     config: EmulatorConfig) -> tuple[str, str]:
     ratios = info.ratios
-    if info.id == "gemini-3.1-flash-lite-image" and config.lite_ratios == 10:
-        ratios = STANDARD_RATIOS
+    if "ratios" in info.unconfirmed and config.lite_ratios == 10:
+        ratios = STANDARD_RATIOS  # the catalog doubts its ratio list (today: Lite's 14 vs 10)
     ratio = image.get("aspectRatio") or _default_ratio(convo, ratios, info.default_ratio)
     size = image.get("imageSize") or info.default_size
     if ratio not in ratios:

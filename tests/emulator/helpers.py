@@ -16,6 +16,7 @@ PRO = "gemini-3-pro-image-preview"
 FLASH = "gemini-3.1-flash-image"
 FLASH25 = "gemini-2.5-flash-image"
 LITE = "gemini-3.1-flash-lite-image"
+NB21 = "gemini-nano-banana-2.1"
 
 
 def aistudio_path(model: str = PRO, method: str = "generateContent", version: str = "v1beta") -> str:

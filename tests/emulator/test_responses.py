@@ -114,7 +114,8 @@ def test_flash_draft_and_no_thoughts_for_flash25(in_process: AsgiClient) -> None
     request = body(thinkingConfig={"includeThoughts": True, "thinkingLevel": "HIGH"})
     flash = _post(in_process, "aistudio", AI, FLASH, **request).json()
     assert len([p for p in image_parts(flash) if p.get("thought")]) == 1
-    old = _post(in_process, "aistudio", AI, FLASH25, **request).json()
+    old = _post(in_process, "aistudio", AI, FLASH25,
+                **body(thinkingConfig={"includeThoughts": True})).json()
     assert not any(p.get("thought") for p in old["candidates"][0]["content"]["parts"])
 
 
