@@ -20,7 +20,8 @@ from playground.emulator.config import EmulatorConfig
 from playground.emulator.control_api import control_routes
 from playground.emulator.delivery import Reply, TimedResponse
 from playground.emulator.envelopes import WireError, html_not_found
-from playground.emulator.faults import ERROR_FAULTS, deadline_error, fault_error
+from playground.emulator.fault_errors import deadline_error, fault_error
+from playground.emulator.faults import ERROR_FAULTS
 from playground.emulator.handlers import error_reply, handle
 from playground.emulator.routing import ApiTarget, parse_target
 from playground.emulator.state import EmulatorState
@@ -76,7 +77,7 @@ async def _outcome(state: EmulatorState, target: ApiTarget, headers: dict[str, s
         return Outcome(error_reply(err, target, query))
     fault = state.faults.take(target)
     if fault is not None and fault.kind in ERROR_FAULTS:
-        error = fault_error(fault, target, state.config.project_number)
+        error = fault_error(fault, target, state.config)
         return Outcome(error_reply(error, target, query), generated=fault.kind in _SLOW_FAULTS,
                        fault=fault.kind)
     if state.latency.times_out(target):

@@ -31,6 +31,15 @@ class EmulatorConfig:
     expired_token_reason: str = "ACCESS_TOKEN_EXPIRED"  # docs/wire-notes.md "Errors" UNCONFIRMED
     invalid_token_reason: str = "ACCESS_TOKEN_TYPE_UNSUPPORTED"  # UNCONFIRMED
     project_number: str = "123456789012"
+    #: (requested id, the quota's model name) in AI Studio 429 texts. Captured: the first two
+    #: (https://github.com/continuedev/continue/issues/11439,
+    #: https://github.com/google-gemini/gemini-cli/issues/8437); the image ids by analogy.
+    quota_model_names: tuple[tuple[str, str], ...] = (
+        ("gemini-3-flash-preview", "gemini-3-flash"),
+        ("gemini-2.5-flash-image-preview", "gemini-2.5-flash-preview-image"),
+        ("gemini-3-pro-image-preview", "gemini-3-pro-image"),
+        ("gemini-3.1-flash-image-preview", "gemini-3.1-flash-image"),
+    )
 
     # --- validation (docs/wire-notes.md "Request body", "Dimensions", "Errors", "Unconfirmed") ---
     lite_ratios: int = 14  # docs/wire-notes.md "Dimensions" UNCONFIRMED: Vertex lists 14 ratios, AI Studio 10
@@ -77,7 +86,8 @@ class EmulatorConfig:
             raise ConfigError(f"worker_threads must be ≥ 1, got {self.worker_threads}.")
         if not 1 <= self.png_compress_level <= 9:
             raise ConfigError(f"png_compress_level must be 1–9, got {self.png_compress_level}.")
-        for name in ("api_keys", "vertex_api_keys", "service_account_keys"):
+        for name in ("api_keys", "vertex_api_keys", "service_account_keys",
+                     "quota_model_names"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
     @classmethod

@@ -11,7 +11,8 @@ from typing import Any
 from playground.emulator import imagen
 from playground.emulator.delivery import JSON_TYPE, Reply
 from playground.emulator.envelopes import WireError
-from playground.emulator.faults import RESULT_FAULTS, Fault, internal_error, overloaded_error
+from playground.emulator.fault_errors import internal_error, overloaded_error
+from playground.emulator.faults import RESULT_FAULTS, Fault
 from playground.emulator.generation import produce
 from playground.emulator.responses import (
     count_tokens_response,

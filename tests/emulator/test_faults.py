@@ -48,9 +48,12 @@ def test_429_aistudio_quota_envelope(emu, send) -> None:
     assert error["status"] == "RESOURCE_EXHAUSTED"
     assert error["message"].startswith("You exceeded your current quota, please check your plan")
     assert error["message"].endswith("Please retry in 7s.")
-    quota, help_, retry = error["details"]
+    help_, quota, retry = error["details"]  # Help first since 2026
     assert quota["@type"].endswith("QuotaFailure")
-    assert quota["violations"][0]["quotaDimensions"] == {"location": "global", "model": PRO}
+    # the quota's model name, not the requested preview id
+    assert quota["violations"][0]["quotaDimensions"] == {"location": "global",
+                                                         "model": "gemini-3-pro-image"}
+    assert "model: gemini-3-pro-image\n" in error["message"]
     assert help_["@type"].endswith("Help") and help_["links"][0]["url"].startswith("https://ai.google.dev")
     assert retry == {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "7s"}
 
@@ -59,8 +62,22 @@ def test_429_zero_quota_wording(emu, send) -> None:
     emu.control.script("429", zero_quota=True)
     error = _error(send("aistudio"))
     assert "generate_content_free_tier_requests, limit: 0, model: " in error["message"]
-    assert error["details"][0]["violations"][0]["quotaId"].endswith("-FreeTier")
-    assert error["details"][2]["retryDelay"] == "53s"
+    assert error["details"][1]["violations"][0]["quotaId"].endswith("-FreeTier")
+    assert error["details"][2]["retryDelay"] == "53.016342224s"
+    assert error["message"].endswith("Please retry in 53.016342224s.")
+
+
+@pytest.mark.parametrize(("delay", "retry_info", "sentence"), [
+    (57.238747106, "57.238747106s", "57.238747106s"), (10.5, "10.500s", "10.5s"),
+    (51, "51s", "51s"), (0.738405416, "0.738405416s", "738.405416ms"),
+    (62.25, "62.250s", "1m2.25s"),
+])
+def test_429_delays_in_protobuf_and_go_forms(emu, send, delay, retry_info, sentence) -> None:
+    emu.control.script("429", retry_delay_s=delay)
+    error = _error(send("aistudio", model=FLASH))
+    assert error["details"][2]["retryDelay"] == retry_info
+    assert error["message"].endswith(f"Please retry in {sentence}.")
+    assert "model: gemini-3.1-flash-image\n" in error["message"]  # a GA id is its own name
 
 
 def test_429_vertex_dsq_has_no_details(emu, send) -> None:

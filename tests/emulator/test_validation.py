@@ -260,8 +260,8 @@ def test_unknown_model_404_wording_per_platform(in_process: AsgiClient, vx) -> N
     assert ai.status_code == 404
     assert _error(ai) == {"code": 404, "status": "NOT_FOUND", "message": (
         "models/gemini-9-ultra is not found for API version v1beta, or is not supported for "
-        "generateContent. Call ListModels to see the list of available models and their "
-        "supported methods.")}
+        "generateContent. Call ModelService.ListModels to see the list of available models and "
+        "their supported methods.")}
     vertex = in_process.post(vertex_path("gemini-9-ultra", location="us-central1"), json=body(),
                              headers=vx)
     assert vertex.status_code == 404
