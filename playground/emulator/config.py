@@ -52,6 +52,7 @@ class EmulatorConfig:
     seed: int = 0  # RNG for latency and fault sampling
     metadata: str = "c2pa"  # "none" | "c2pa"
     png_cabx: bool = False  # also put a caBX C2PA stub in PNGs (UNCONFIRMED, docs/wire-notes.md "Formats and metadata")
+    c2pa_jumbf_bytes: int = 5980  # the JUMBF box of a captured Pro JPEG (docs/emulator.md "Images")
     aistudio_jpeg_quality: int = 95
     default_jpeg_quality: int = 75  # JPEG requested without compressionQuality (D-outputoptions)
     png_compress_level: int = 1  # 1 = run-length deflate (fastest); 2–9 = zlib levels

@@ -104,6 +104,7 @@ def _add_images(gen: Generation, config: EmulatorConfig, cache: RenderCache, *,
         scene_seed=scene_seed_for(spec.model.id, spec.prompt_text, spec.seed, spec.input_digests),
         width=spec.width, height=spec.height, mime=spec.output_mime, quality=spec.quality,
         metadata=config.metadata, png_cabx=config.png_cabx, png_level=config.png_compress_level,
+        jumbf_bytes=config.c2pa_jumbf_bytes,
     )
     if mislabel:  # docs/wire-notes.md "Formats and metadata": JPEG bytes labelled image/png
         job = replace(job, mime="image/jpeg", quality=config.aistudio_jpeg_quality)

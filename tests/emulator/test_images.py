@@ -129,6 +129,9 @@ def test_aistudio_jpeg_carries_jfif_300dpi_and_c2pa_app11(in_process: AsgiClient
     app11 = data.index(b"\xff\xeb")
     assert data[app11 + 4:app11 + 12] == b"JP\x00\x01\x00\x00\x00\x01"
     assert data[app11 + 16:app11 + 20] == b"jumb"
+    # the captured Pro JPEG's sizes: a 5,990-byte APP11 segment around a 5,980-byte JUMBF box
+    assert int.from_bytes(data[app11 + 2:app11 + 4], "big") == 5990
+    assert int.from_bytes(data[app11 + 12:app11 + 16], "big") == 5980
 
 
 def test_vertex_png_carries_raw_exif_profile_and_optional_cabx(in_process: AsgiClient, vx) -> None:
