@@ -15,6 +15,8 @@ from playground.domain.errors import ConfigError
 LATENCY_PROFILES = ("instant", "measured", "article")
 METADATA_MODES = ("none", "c2pa")
 IMAGEN_MODES = ("retired", "serve")
+NARRATION_MODES = ("auto", "always", "never")
+SIGNATURE_CHECKS = ("presence", "issued")
 
 
 @dataclass(frozen=True)
@@ -57,13 +59,28 @@ class EmulatorConfig:
     default_jpeg_quality: int = 75  # JPEG requested without compressionQuality (D-outputoptions)
     png_compress_level: int = 1  # 1 = run-length deflate (fastest); 2–9 = zlib levels
     render_cache_bytes: int = 600 * 1024 * 1024
-    narration: bool = True  # a short text part when responseModalities asks for TEXT
+    #: A text part before the image when TEXT and IMAGE are requested: "auto" = only models
+    #: that do not sign their parts (2.5 Flash; none in captured Gemini 3 answers).
+    narration: str = "auto"
+    #: thoughtSignature length (base64 characters) of image parts per catalog latency_family
+    #: (docs/emulator.md "Thought signatures"): flash = the 597,616 of a captured 1K 3.1 Flash
+    #: answer (vercel/ai google-image-gemini-3.1-flash-image.json); pro = 1,450,544, derived
+    #: from a relayed Pro signature's length prefix; lite = flash's (UNCONFIRMED). Others small.
+    signature_chars: tuple[tuple[str, int], ...] = (
+        ("flash", 597_616), ("pro", 1_450_544), ("lite", 597_616))
+    #: AI Studio replays: "presence" = any non-empty signature passes; "issued" = only ones this
+    #: emulator issued (and bypass values); others → 400 "Corrupted thought signature."
+    signature_check: str = "presence"
     pro_draft_images: int = 2  # thought images with includeThoughts (D-imggen-zh)
     flash_draft_images: int = 1  # 3.1 Flash / Lite: UNCONFIRMED
     imagen: str = "retired"  # "retired" → 404; "serve" → docs/wire-notes.md "Imagen" predictions[]
 
     # --- wire details ---
-    sse_line_end: str = "\n"  # events are "data: {json}" + 2 × this; Google may use "\r\n"
+    sse_line_end: str = "\r\n"  # events are "data: {json}" + 2 × this (live: CRLF CRLF)
+    aistudio_turn_token: bool = True  # top-level turnToken on AI Studio answers (first event)
+    #: The top-level request field Vertex takes a service tier from; "" = none (UNCONFIRMED how
+    #: Vertex takes one: the field is then an unknown name, as any other).
+    vertex_service_tier_field: str = ""
     pretty_json: bool = True  # Google's REST front-end pretty-prints non-streamed bodies
 
     # --- latency (docs/wire-notes.md "Latency") ---
@@ -79,6 +96,11 @@ class EmulatorConfig:
         _check_choice("metadata", self.metadata, METADATA_MODES)
         _check_choice("imagen", self.imagen, IMAGEN_MODES)
         _check_choice("lite_ratios", self.lite_ratios, (10, 14))
+        if isinstance(self.narration, bool):  # the old on/off switch
+            object.__setattr__(self, "narration", "always" if self.narration else "never")
+        _check_choice("narration", self.narration, NARRATION_MODES)
+        _check_choice("signature_check", self.signature_check, SIGNATURE_CHECKS)
+        _check_choice("sse_line_end", self.sse_line_end, ("\r\n", "\n"))
         if self.time_scale < 0:
             raise ConfigError(f"time_scale must be ≥ 0, got {self.time_scale}.")
         if self.token_ttl_s <= 0:
@@ -88,7 +110,7 @@ class EmulatorConfig:
         if not 1 <= self.png_compress_level <= 9:
             raise ConfigError(f"png_compress_level must be 1–9, got {self.png_compress_level}.")
         for name in ("api_keys", "vertex_api_keys", "service_account_keys",
-                     "quota_model_names"):
+                     "quota_model_names", "signature_chars"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
     @classmethod

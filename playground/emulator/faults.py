@@ -15,8 +15,9 @@ from typing import Any
 from playground.emulator.routing import ROUTES, ApiTarget
 
 ERROR_FAULTS = ("429", "500", "503", "504", "502_html", "service_disabled", "iam_denied")
-RESULT_FAULTS = ("image_safety", "image_prohibited_content", "no_image", "prompt_blocked",
-                 "mislabelled_mime")
+RESULT_FAULTS = ("image_safety", "image_prohibited_content", "image_other", "image_recitation",
+                 "no_image", "prompt_blocked", "mislabelled_mime", "undecodable_image",
+                 "redacted_image_data", "narration")
 DELIVERY_FAULTS = ("truncated", "drop", "stream_error")
 FAULT_KINDS = ERROR_FAULTS + RESULT_FAULTS + DELIVERY_FAULTS
 PLATFORMS = ("aistudio", "vertex", "*")

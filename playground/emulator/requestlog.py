@@ -19,6 +19,9 @@ from playground.emulator.routing import ApiTarget
 _SECRET_HEADERS = ("x-goog-api-key", "authorization", "cookie", "proxy-authorization")
 _BLOB_KEYS = ("inlineData", "inline_data")
 _B64_KEYS = ("bytesBase64Encoded", "bytes_base64_encoded")
+#: Replayed thought signatures are up to 1.5 M characters: logged by length, not kept.
+_SIGNATURE_KEYS = ("thoughtSignature", "thought_signature")
+_SHORT_SIGNATURE = 100
 
 
 def mask(value: str) -> str:
@@ -54,6 +57,8 @@ def _strip_blobs(node: Any) -> Any:
             out[key] = {**value, "data": _byte_count(value["data"])}
         elif key in _B64_KEYS and isinstance(value, str):
             out[key] = _byte_count(value)
+        elif key in _SIGNATURE_KEYS and isinstance(value, str) and len(value) > _SHORT_SIGNATURE:
+            out[key] = f"<{len(value)} base64 characters>"
         else:
             out[key] = _strip_blobs(value)
     return out

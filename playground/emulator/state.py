@@ -18,6 +18,7 @@ from playground.emulator.faults import FaultQueue
 from playground.emulator.latency import LatencyModel
 from playground.emulator.render import RenderCache
 from playground.emulator.requestlog import RequestLog
+from playground.emulator.signatures import Signer
 
 
 class EmulatorState:
@@ -29,6 +30,7 @@ class EmulatorState:
         self.log = RequestLog(config.request_log_size)
         self.cache = RenderCache(config.render_cache_bytes)
         self.service_accounts: dict[str, str] = dict(config.service_account_keys)
+        self.signer = Signer(config.seed, dict(config.signature_chars))
         self._workers: RunVar[anyio.CapacityLimiter] = RunVar(f"emulator-workers-{id(self)}")
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,13 +18,14 @@ from playground.emulator import envelopes
 from playground.emulator.config import EmulatorConfig
 from playground.emulator.contents import Conversation, add_system_text, check_contents
 from playground.emulator.routing import ApiTarget
-from playground.emulator.schema import normalize
+from playground.emulator.schema import camel, normalize, snake
 
 MODALITIES = ("TEXT", "IMAGE", "AUDIO")
 THINKING_LEVELS = ("MINIMAL", "LOW", "MEDIUM", "HIGH")
 PERSON_GENERATION = ("ALLOW_ALL", "ALLOW_ADULT", "ALLOW_NONE")
 PROMINENT_PEOPLE = ("ALLOW_PROMINENT_PEOPLE", "BLOCK_PROMINENT_PEOPLE")
 OUTPUT_TYPES = ("image/png", "image/jpeg", "image/webp")
+SERVICE_TIERS = ("standard", "flex", "priority")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class GenerationSpec:
     include_thoughts: bool
     thinking_level: str | None
     seed: int | None
+    service_tier: str = "standard"
 
 
 def parse_json(body: bytes) -> dict[str, Any]:
@@ -85,7 +88,10 @@ def resolve_model(target: ApiTarget, config: EmulatorConfig) -> ModelInfo:
 
 def check_generate_schema(target: ApiTarget, raw: dict[str, Any],
                           config: EmulatorConfig) -> dict[str, Any]:
+    tier = _vertex_tier_field(target, raw, config)
     body = normalize(raw, "GenerateContentRequest", target.platform)
+    if tier is not None:
+        body["serviceTier"] = tier
     gen = body.get("generationConfig") or {}
     if (target.platform == "aistudio" and target.version == "v1"
             and config.aistudio_v1_rejects_modalities):
@@ -96,9 +102,39 @@ def check_generate_schema(target: ApiTarget, raw: dict[str, Any],
     return body
 
 
+def _vertex_tier_field(target: ApiTarget, raw: dict[str, Any],
+                       config: EmulatorConfig) -> Any:
+    """Vertex's tier field, if one is configured (taken out before the unknown-name check)."""
+    name = config.vertex_service_tier_field
+    if target.platform != "vertex" or not name:
+        return None
+    for key in (camel(name), snake(name)):
+        if key in raw:
+            return raw.pop(key)
+    return None
+
+
+def _service_tier(value: Any, info: ModelInfo) -> str:
+    """AI Studio's top-level `serviceTier` (google-genai sends it there): standard, flex or
+    priority, case-insensitive; a tier the catalog does not list for the model → 400 (our
+    wording, UNCONFIRMED)."""
+    if value is None:
+        return "standard"
+    tier = str(value).lower() if isinstance(value, str) else None
+    if tier == "unspecified":
+        return "standard"
+    if tier not in SERVICE_TIERS:
+        raise envelopes.bad_value("service_tier", "TYPE_ENUM", value)
+    if tier != "standard" and tier not in info.service_tiers:
+        raise envelopes.invalid_argument(
+            f"Service tier {tier} is not supported for models/{info.id}.")
+    return tier
+
+
 def validate_generate(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
-                      config: EmulatorConfig) -> GenerationSpec:
-    convo = _conversation(target, body, info, config)
+                      config: EmulatorConfig,
+                      signature_ok: Callable[[str], bool] | None = None) -> GenerationSpec:
+    convo = _conversation(target, body, info, config, signature_ok=signature_ok)
     gen = body.get("generationConfig") or {}
     modalities = _modalities(gen.get("responseModalities"))
     thinking = gen.get("thinkingConfig") or {}
@@ -115,7 +151,7 @@ def validate_generate(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
         want_text="TEXT" in modalities, want_image=not modalities or "IMAGE" in modalities,
         include_thoughts=bool(thinking.get("includeThoughts")),
         thinking_level=level or info.default_thinking_level,
-        seed=_int_or_none(gen.get("seed")),
+        seed=_int_or_none(gen.get("seed")), service_tier=_service_tier(body.get("serviceTier"), info),
     )
 
 
@@ -129,13 +165,15 @@ def validate_count(target: ApiTarget, raw: dict[str, Any], info: ModelInfo,
 
 
 def _conversation(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
-                  config: EmulatorConfig, *, counting: bool = False) -> Conversation:
+                  config: EmulatorConfig, *, counting: bool = False,
+                  signature_ok: Callable[[str], bool] | None = None) -> Conversation:
     """Roles and parts; countTokens does not check signatures (nothing is generated)."""
-    needs_signatures = (target.platform == "aistudio" and info.signs_parts
-                        and config.aistudio_checks_thought_signatures and not counting)
+    checks = (target.platform == "aistudio" and info.signs_parts
+              and config.aistudio_checks_thought_signatures and not counting)
+    verify = signature_ok if checks and config.signature_check == "issued" else None
     convo = check_contents(body.get("contents") or [], platform=target.platform,
-                           needs_signatures=needs_signatures,
-                           checks_mime=config.aistudio_checks_input_mime)
+                           needs_signatures=checks, checks_mime=config.aistudio_checks_input_mime,
+                           signature_ok=verify)
     add_system_text(body.get("systemInstruction"), convo)
     return convo
 

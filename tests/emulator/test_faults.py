@@ -162,39 +162,78 @@ def test_drop_leaves_an_incomplete_body(emu, send, method, query) -> None:
     assert send("aistudio").status_code == 200  # the server is fine afterwards
 
 
-@pytest.mark.parametrize(("fault", "reason"), [("image_safety", "IMAGE_SAFETY"),
-                                               ("image_prohibited_content",
-                                                "IMAGE_PROHIBITED_CONTENT"),
-                                               ("no_image", "NO_IMAGE")])
+@pytest.mark.parametrize(("fault", "reason"), [
+    ("image_safety", "IMAGE_SAFETY"), ("image_prohibited_content", "IMAGE_PROHIBITED_CONTENT"),
+    ("image_other", "IMAGE_OTHER"), ("image_recitation", "IMAGE_RECITATION"),
+    ("no_image", "NO_IMAGE")])
 @pytest.mark.parametrize("platform", ["aistudio", "vertex"])
-def test_blocked_candidates(emu, send, fault, reason, platform) -> None:
+@pytest.mark.parametrize("model", [PRO, FLASH])
+def test_image_less_finishes(emu, send, fault, reason, platform, model) -> None:
     emu.control.script(fault)
-    payload = send(platform).json()
-    candidate = payload["candidates"][0]
+    payload = send(platform, model=model).json()
+    (candidate,) = payload["candidates"]
     assert candidate["finishReason"] == reason
-    assert "parts" not in candidate["content"]
+    if platform == "aistudio":  # content {} and index 0, as captured
+        assert candidate["content"] == {} and candidate["index"] == 0
+        assert list(candidate)[-1] == "index"
+    else:  # {"role": "model"}, no index
+        assert candidate["content"] == {"role": "model"} and "index" not in candidate
     if reason == "IMAGE_SAFETY":
         assert candidate["finishMessage"].startswith("Unable to show the generated image.")
         assert "You will not be charged for blocked images." in candidate["finishMessage"]
     if reason == "IMAGE_PROHIBITED_CONTENT":
         assert "Support code: 42876398" in candidate["finishMessage"]
+    if reason == "IMAGE_OTHER":
+        assert candidate["finishMessage"] == (
+            "Unable to show the generated image. The model could not generate the image based on "
+            "the prompt provided. You will not be charged for this request. Try rephrasing the "
+            "prompt.")
+    if reason in ("NO_IMAGE", "IMAGE_RECITATION"):
+        assert "finishMessage" not in candidate
     usage = payload["usageMetadata"]
-    assert usage.get("candidatesTokenCount", 0) == 0
-    assert usage["totalTokenCount"] == usage["promptTokenCount"] + usage["thoughtsTokenCount"]
+    assert "candidatesTokenCount" not in usage and "candidatesTokensDetails" not in usage
+    if model == PRO:  # thinking is billed on blocked Pro answers
+        assert usage["thoughtsTokenCount"] > 0
+        assert usage["totalTokenCount"] == usage["promptTokenCount"] + usage["thoughtsTokenCount"]
+    else:
+        assert "thoughtsTokenCount" not in usage
+        assert usage["totalTokenCount"] == usage["promptTokenCount"]
+
+
+def test_no_image_body_is_the_captured_shape(emu, send) -> None:
+    emu.control.script("no_image")
+    payload = send("aistudio", model=FLASH).json()
+    assert list(payload) == ["candidates", "usageMetadata", "modelVersion", "responseId",
+                             "turnToken"]
+    assert payload["candidates"] == [{"content": {}, "finishReason": "NO_IMAGE", "index": 0}]
+    assert list(payload["usageMetadata"]) == ["promptTokenCount", "totalTokenCount",
+                                              "promptTokensDetails", "serviceTier"]
 
 
 def test_prompt_blocked(emu, send) -> None:
     emu.control.script("prompt_blocked", platform="aistudio")
-    emu.control.script("prompt_blocked", platform="aistudio", reason="PROHIBITED_CONTENT",
-                       message="Blocked.")
+    emu.control.script("prompt_blocked", platform="aistudio", reason="OTHER", message="Blocked.")
     first = send("aistudio").json()
-    assert "candidates" not in first
-    assert first["promptFeedback"] == {"blockReason": "OTHER"}
-    assert first["usageMetadata"]["candidatesTokenCount"] == 0
-    assert first["usageMetadata"]["totalTokenCount"] == first["usageMetadata"]["promptTokenCount"]
+    assert list(first)[:2] == ["promptFeedback", "usageMetadata"] and "candidates" not in first
+    assert first["promptFeedback"] == {"blockReason": "PROHIBITED_CONTENT"}  # no message
+    usage = first["usageMetadata"]
+    assert list(usage) == ["promptTokenCount", "totalTokenCount", "promptTokensDetails",
+                           "serviceTier"]
+    assert usage["totalTokenCount"] == usage["promptTokenCount"]
     second = send("aistudio").json()
-    assert second["promptFeedback"] == {"blockReason": "PROHIBITED_CONTENT",
-                                        "blockReasonMessage": "Blocked."}
+    assert second["promptFeedback"] == {"blockReason": "OTHER", "blockReasonMessage": "Blocked."}
+
+
+def test_prompt_blocked_on_vertex_carries_its_message(emu, send) -> None:
+    emu.control.script("prompt_blocked", platform="vertex")
+    payload = send("vertex").json()
+    assert list(payload) == ["promptFeedback", "usageMetadata", "modelVersion", "createTime",
+                             "responseId"]
+    assert payload["promptFeedback"] == {
+        "blockReason": "PROHIBITED_CONTENT",
+        "blockReasonMessage": "The prompt is blocked due to prohibited contents"}
+    assert list(payload["usageMetadata"]) == ["promptTokenCount", "totalTokenCount",
+                                              "trafficType", "promptTokensDetails"]
 
 
 @pytest.mark.parametrize("platform", ["aistudio", "vertex"])
@@ -209,8 +248,10 @@ def test_stream_error_after_the_stream_opened(emu, send) -> None:
     emu.control.script("stream_error", route="streamGenerateContent")
     response = send("aistudio", "streamGenerateContent", "?alt=sse", request=request)
     assert response.status_code == 200
-    head, _, tail = response.text.rpartition("\n\n")
-    assert parse_sse(head + "\n\n")[0]["candidates"][0]["content"]["parts"][0]["thought"]
+    head, _, tail = response.text.rpartition("\r\n\r\n")
+    events = parse_sse(head + "\r\n\r\n")
+    assert len(events) == 4  # two thought texts, two drafts; the final image never came
+    assert all(e["candidates"][0]["content"]["parts"][0]["thought"] for e in events)
     assert json.loads(tail)["error"]["status"] == "UNAVAILABLE"
     emu.control.script("stream_error", code=500)
     array = json.loads(send("vertex", "streamGenerateContent", request=request).text)
