@@ -77,7 +77,8 @@ async def _outcome(state: EmulatorState, target: ApiTarget, headers: dict[str, s
         return Outcome(error_reply(err, target, query))
     fault = state.faults.take(target)
     if fault is not None and fault.kind in ERROR_FAULTS:
-        error = fault_error(fault, target, state.config)
+        key = (headers.get("x-goog-api-key") or query.get("key") or "").strip()
+        error = fault_error(fault, target, state.config, key)
         return Outcome(error_reply(error, target, query), generated=fault.kind in _SLOW_FAULTS,
                        fault=fault.kind)
     if state.latency.times_out(target):

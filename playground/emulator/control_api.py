@@ -41,7 +41,7 @@ def _bad(message: str) -> JSONResponse:
 async def _json(request: Request) -> dict[str, Any]:
     try:
         data = json.loads(await request.body() or b"{}")
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
         raise ValueError(f"Body is not JSON: {exc}") from None
     if not isinstance(data, dict):
         raise ValueError("Body must be a JSON object.")
@@ -58,9 +58,8 @@ async def faults(request: Request) -> Response:
     try:
         data = await _json(request)
         script = state.faults.add(
-            str(data.get("fault", "")), platform=str(data.get("platform") or "*"),
-            route=data.get("route"), count=data.get("count", 1),
-            params=data.get("params") or {},
+            data.get("fault", ""), platform=data.get("platform") or "*",
+            route=data.get("route"), count=data.get("count", 1), params=data.get("params"),
         )
     except ValueError as exc:
         return _bad(str(exc))
@@ -81,7 +80,7 @@ async def profile(request: Request) -> Response:
     if request.method == "POST":
         try:
             data = await _json(request)
-            state.latency.set_profile(str(data.get("profile", "")))
+            state.latency.set_profile(data.get("profile", ""))
         except ValueError as exc:
             return _bad(str(exc))
     return JSONResponse({"profile": state.latency.profile, "profiles": list(LATENCY_PROFILES),
@@ -95,12 +94,18 @@ async def latency(request: Request) -> Response:
     elif request.method == "POST":
         try:
             data = await _json(request)
-            state.latency.set_explicit(float(data.get("ttfb_s", 0.0)),
-                                       float(data.get("body_s", 0.0)),
-                                       str(data.get("platform") or "*"))
-        except (TypeError, ValueError) as exc:
+            state.latency.set_explicit(_seconds(data, "ttfb_s"), _seconds(data, "body_s"),
+                                       data.get("platform") or "*")
+        except ValueError as exc:
             return _bad(str(exc))
     return JSONResponse({"latency": state.latency.explicit()})
+
+
+def _seconds(data: dict[str, Any], name: str) -> float:
+    value = data.get(name, 0.0)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{name} must be a number of seconds; got {value!r}.")
+    return float(value)
 
 
 async def requests_view(request: Request) -> Response:
@@ -110,9 +115,12 @@ async def requests_view(request: Request) -> Response:
         return JSONResponse({"requests": []})
     limit = request.query_params.get("limit")
     try:
-        entries = state.log.entries(int(limit) if limit else None)
+        count = int(limit) if limit else None
+        if count is not None and count < 0:
+            raise ValueError
     except ValueError:
-        return _bad("limit must be an integer.")
+        return _bad("limit must be a non-negative integer.")
+    entries = state.log.entries(count)
     return JSONResponse({"requests": entries})
 
 

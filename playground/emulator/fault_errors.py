@@ -17,9 +17,15 @@ from playground.emulator.routing import ApiTarget
 DEFAULT_RETRY_DELAY_S = 53.016342224
 
 
-def fault_error(fault: Fault, target: ApiTarget, config: EmulatorConfig) -> WireError:
-    """The WireError an ERROR_FAULTS script answers with, per platform."""
+def fault_error(fault: Fault, target: ApiTarget, config: EmulatorConfig,
+                api_key: str = "") -> WireError:
+    """The WireError an ERROR_FAULTS script answers with, per platform. `api_key` is the key
+    the caller sent (CONSUMER_SUSPENDED echoes it)."""
     p = fault.params
+    if fault.kind == "consumer_suspended":
+        return consumer_suspended(target, api_key, config.project_number)
+    if fault.kind == "location_unsupported":
+        return location_unsupported()
     if fault.kind == "429":
         return quota_error(target, p, dict(config.quota_model_names))
     if fault.kind == "503":
@@ -110,6 +116,22 @@ def go_duration(seconds: float) -> str:
 
 def _trim(number: str) -> str:
     return number.rstrip("0").rstrip(".") if "." in number else number
+
+
+def consumer_suspended(target: ApiTarget, api_key: str, project_number: str) -> WireError:
+    """AI Studio: "Permission denied: Consumer 'api_key:<KEY>' has been suspended." with
+    ErrorInfo{CONSUMER_SUSPENDED, googleapis.com} and no metadata — the key echoed in the body
+    (vospr/dmtools-ai-teammate Implementation/TEST-4-GEMINI-RESULTS.md). Vertex callers with a
+    token are named by project (UNCONFIRMED)."""
+    consumer = f"api_key:{api_key}" if api_key else f"projects/{project_number}"
+    message = f"Permission denied: Consumer '{consumer}' has been suspended."
+    return WireError(403, "PERMISSION_DENIED", message,
+                     [envelopes.error_info("CONSUMER_SUSPENDED")])
+
+
+def location_unsupported() -> WireError:
+    """400 FAILED_PRECONDITION, no details (a 2026-04-20 run log of 2.5 Flash Image)."""
+    return WireError(400, "FAILED_PRECONDITION", "User location is not supported for the API use.")
 
 
 def overloaded_error(wording: str) -> WireError:

@@ -12,9 +12,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from playground.emulator.fault_params import check_params
 from playground.emulator.routing import ROUTES, ApiTarget
 
-ERROR_FAULTS = ("429", "500", "503", "504", "502_html", "service_disabled", "iam_denied")
+ERROR_FAULTS = ("429", "500", "503", "504", "502_html", "service_disabled", "iam_denied",
+                "consumer_suspended", "location_unsupported")
 RESULT_FAULTS = ("image_safety", "image_prohibited_content", "image_other", "image_recitation",
                  "no_image", "prompt_blocked", "mislabelled_mime", "undecodable_image",
                  "redacted_image_data", "narration")
@@ -56,18 +58,19 @@ class FaultQueue:
         self._lock = threading.Lock()
         self.fired = 0
 
-    def add(self, fault: str, *, platform: str = "*", route: str | None = None, count: int = 1,
-            params: dict[str, Any] | None = None) -> FaultScript:
+    def add(self, fault: Any, *, platform: Any = "*", route: Any = None, count: Any = 1,
+            params: Any = None) -> FaultScript:
         """Validate and append; raises ValueError with a plain sentence on bad input."""
-        if fault not in FAULT_KINDS:
+        if not isinstance(fault, str) or fault not in FAULT_KINDS:
             raise ValueError(f"Unknown fault {fault!r}. Known: {', '.join(FAULT_KINDS)}.")
-        if platform not in PLATFORMS:
+        if not isinstance(platform, str) or platform not in PLATFORMS:
             raise ValueError(f"platform must be one of {', '.join(PLATFORMS)}; got {platform!r}.")
         if route not in (None, "*", *ROUTES):
             raise ValueError(f"route must be null or one of {', '.join(ROUTES)}; got {route!r}.")
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
             raise ValueError(f"count must be a positive integer; got {count!r}.")
-        script = FaultScript(next(self._ids), fault, platform, route, count, dict(params or {}))
+        checked = check_params(fault, params)
+        script = FaultScript(next(self._ids), fault, platform, route, count, checked)
         with self._lock:
             self._scripts.append(script)
         return script

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from playground.domain.imaging import sniff_format
+from playground.emulator.fault_params import PARAMS
 from playground.emulator.faults import FAULT_KINDS
 from tests.emulator.helpers import (
     FLASH,
@@ -293,6 +294,7 @@ def test_faults_fire_on_matching_route_only(emu, send, http) -> None:
 
 
 def test_every_fault_kind_is_scriptable(emu) -> None:
+    assert set(PARAMS) == set(FAULT_KINDS)  # every kind says which params it takes
     for fault in FAULT_KINDS:
         emu.control.script(fault, platform="vertex", route="countTokens")
     assert len(emu.control.pending_faults()) == len(FAULT_KINDS)
@@ -300,3 +302,58 @@ def test_every_fault_kind_is_scriptable(emu) -> None:
         emu.control.script("418")
     with pytest.raises(ValueError, match="count"):
         emu.control.script("429", count=0)
+
+
+def test_consumer_suspended_echoes_the_key_sent(emu, http) -> None:
+    emu.control.script("consumer_suspended", platform="aistudio")
+    response = http.post(aistudio_path(FLASH) + "?key=AIzaSyEXAMPLE-suspended", json=body())
+    assert response.status_code == 403
+    assert _error(response) == {
+        "code": 403, "status": "PERMISSION_DENIED",
+        "message": "Permission denied: Consumer 'api_key:AIzaSyEXAMPLE-suspended' has been "
+                   "suspended.",
+        "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                     "reason": "CONSUMER_SUSPENDED", "domain": "googleapis.com"}]}
+    assert "AIzaSyEXAMPLE-suspended" not in str(emu.control.requests())  # the log still masks
+
+
+@pytest.mark.parametrize("platform", ["aistudio", "vertex"])
+def test_location_unsupported(emu, send, platform) -> None:
+    emu.control.script("location_unsupported")
+    response = send(platform)
+    assert response.status_code == 400
+    assert _error(response) == {"code": 400, "status": "FAILED_PRECONDITION",
+                                "message": "User location is not supported for the API use."}
+
+
+@pytest.mark.parametrize("method", ["generateContent", "streamGenerateContent"])
+def test_undecodable_image_is_valid_base64_of_a_truncated_jpeg(emu, send, method) -> None:
+    emu.control.script("undecodable_image")
+    query = "?alt=sse" if method == "streamGenerateContent" else ""
+    response = send("aistudio", method, query, model=FLASH)
+    payload = parse_sse(response.text)[0] if query else response.json()
+    declared, data = final_image(payload)
+    assert declared == "image/jpeg" and len(data) == 45 and data[:2] == b"\xff\xd8"
+    assert b"\xff\xd9" not in data  # no end-of-image marker: not a complete image
+
+
+def test_redacted_image_data_is_a_placeholder_text(emu, send) -> None:
+    emu.control.script("redacted_image_data")
+    payload = send("aistudio", model=FLASH).json()
+    part = payload["candidates"][0]["content"]["parts"][0]
+    assert part["inlineData"] == {"mimeType": "image/jpeg", "data": "<redacted; length=439196>"}
+    assert payload["candidates"][0]["finishReason"] == "STOP"
+
+
+@pytest.mark.parametrize(("fault", "params"), [
+    ("429", {"retry_delay_s": "soon"}), ("429", {"retry_delay_s": -1}),
+    ("429", {"zero_quota": "yes"}), ("503", {"wording": "busy"}), ("503", {"retry_delay_s": 1}),
+    ("stream_error", {"code": 418}), ("drop", {"fraction": 2}), ("drop", {"fraction": "half"}),
+    ("prompt_blocked", {"reason": "BORED"}), ("undecodable_image", {"length": 0}),
+    ("image_safety", {"message": 3}),
+])
+def test_bad_fault_params_are_400_when_scripted(emu, http, fault, params) -> None:
+    response = http.post("/_emulator/faults", json={"fault": fault, "params": params})
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]
+    assert emu.control.pending_faults() == []
