@@ -56,12 +56,13 @@ async def api_endpoint(request: Request) -> TimedResponse:
     await checkpoint()
     state: EmulatorState = request.app.state.emulator
     target = parse_target(request.method, request.url.path)
-    if target is None:
-        return TimedResponse(error_reply(html_not_found(request.url.path), None, {}), arrival, 0)
     body = await request.body()
     headers = {name.lower(): value for name, value in request.headers.items()}
     query = dict(request.query_params)
     entry = state.log.record(request.method, request.url.path, query, headers, body, target)
+    if target is None:
+        entry["status"] = 404
+        return TimedResponse(error_reply(html_not_found(request.url.path), None, {}), arrival, 0)
     outcome = await _outcome(state, target, headers, query, body)
     entry["status"], entry["fault"] = outcome.reply.status, outcome.fault
     timing = state.latency.timing(target, outcome.image_size, outcome.reply.size,
