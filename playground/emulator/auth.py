@@ -90,7 +90,7 @@ def authenticate(target: ApiTarget, headers: dict[str, str], query: dict[str, st
     if bearer:
         _check_token(bearer, target, config, tokens)
     elif key and target.mode == "express":
-        if target.method == "get" and config.express_get_rejects_keys:
+        if target.method in ("get", "list") and config.express_get_rejects_keys:
             raise envelopes.api_keys_not_supported(target.rpc_method)
         _check_key(key, config.vertex_api_keys, envelopes.VERTEX_SERVICE)
     elif key:

@@ -75,6 +75,11 @@ class EmulatorConfig:
     flash_draft_images: int = 1  # 3.1 Flash / Lite: UNCONFIRMED
     imagen: str = "retired"  # "retired" → 404; "serve" → docs/wire-notes.md "Imagen" predictions[]
 
+    # --- models and lifecycle (docs/emulator.md "Models and lifecycle") ---
+    today: str | None = None  # the day the catalog's lifecycle is read on; None = the real date
+    extra_models: tuple[str, ...] = ()  # listed and served (generic 1K image); "id" / "vertex:id"
+    hidden_models: tuple[str, ...] = ()  # catalog ids left out of the lists (still served)
+
     # --- wire details ---
     sse_line_end: str = "\r\n"  # events are "data: {json}" + 2 × this (live: CRLF CRLF)
     aistudio_turn_token: bool = True  # top-level turnToken on AI Studio answers (first event)
@@ -112,6 +117,17 @@ class EmulatorConfig:
         for name in ("api_keys", "vertex_api_keys", "service_account_keys",
                      "quota_model_names", "signature_chars"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+        self._check_lineup()
+
+    def _check_lineup(self) -> None:
+        from playground.emulator.lineup import parse_day, parse_entries
+
+        try:
+            object.__setattr__(self, "today", parse_day(self.today))
+            for name in ("extra_models", "hidden_models"):
+                object.__setattr__(self, name, parse_entries(getattr(self, name), name))
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EmulatorConfig:

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from playground.emulator.config import LATENCY_PROFILES
+from playground.emulator.lineup import parse_day, parse_entries
 from playground.emulator.state import EmulatorState
 
 
@@ -26,6 +27,7 @@ def control_routes() -> list[Route]:
         Route("/latency", latency, methods=["GET", "POST", "DELETE"]),
         Route("/requests", requests_view, methods=["GET", "DELETE"]),
         Route("/service-accounts", service_accounts, methods=["GET", "POST"]),
+        Route("/lineup", lineup, methods=["GET", "POST", "DELETE"]),
     ]
 
 
@@ -136,3 +138,22 @@ async def service_accounts(request: Request) -> Response:
             return _bad(f"Need client_email and a PEM public_key_pem: {exc}")
         state.service_accounts[email] = pem
     return JSONResponse({"service_accounts": sorted(state.service_accounts)})
+
+
+async def lineup(request: Request) -> Response:
+    """The day the lifecycle is read on, and the extra and hidden models. POST changes the
+    fields it names (`{"today": "2026-10-01"}`, `{"today": null}` = the real date); DELETE
+    goes back to the config."""
+    current = _state(request).lineup
+    if request.method == "DELETE":
+        current.reset()
+    elif request.method == "POST":
+        try:
+            data = await _json(request)
+            today = parse_day(data["today"]) if "today" in data else current.today
+            extra = parse_entries(data.get("extra_models", current.extra), "extra_models")
+            hidden = parse_entries(data.get("hidden_models", current.hidden), "hidden_models")
+        except ValueError as exc:
+            return _bad(str(exc))
+        current.set(today, extra, hidden)
+    return JSONResponse(current.snapshot())

@@ -15,11 +15,11 @@ from playground.emulator.envelopes import WireError
 from playground.emulator.fault_errors import internal_error, overloaded_error
 from playground.emulator.faults import RESULT_FAULTS, Fault
 from playground.emulator.generation import produce
+from playground.emulator.model_list import list_models, model_resource
 from playground.emulator.responses import (
     Shaper,
     count_tokens_response,
     generate_response,
-    model_resource,
     new_ids,
     stream_chunks,
 )
@@ -45,17 +45,20 @@ class Handled:
 def handle(state: EmulatorState, target: ApiTarget, query: dict[str, str], body: bytes,
            fault: Fault | None) -> Handled:
     config = state.config
+    if target.method == "list":
+        return Handled(json_reply(list_models(state.lineup, target.platform, query),
+                                  config.pretty_json))
     if target.method == "get":
-        info = resolve_model(target, config)
-        return Handled(json_reply(model_resource(info, target.platform), config.pretty_json))
+        offer = resolve_model(target, config, state.lineup)
+        return Handled(json_reply(model_resource(offer, target.platform), config.pretty_json))
     raw = parse_json(body)
     if target.method == "countTokens":
-        info = resolve_model(target, config)
+        info = resolve_model(target, config, state.lineup).info
         convo = validate_count(target, raw, info, config)
         return Handled(json_reply(count_tokens_response(convo, target.platform, info),
                                   config.pretty_json))
     if target.method == "predict":
-        info = resolve_model(target, config)
+        info = resolve_model(target, config, state.lineup).info
         payload, size = imagen.predict(raw, info, target.platform, config, state.cache)
         return Handled(json_reply(payload, config.pretty_json), size)
     return _generate(state, target, query, raw, fault)
@@ -65,7 +68,7 @@ def _generate(state: EmulatorState, target: ApiTarget, query: dict[str, str],
               raw: dict[str, Any], fault: Fault | None) -> Handled:
     config = state.config
     body = check_generate_schema(target, raw, config)
-    info = resolve_model(target, config)
+    info = resolve_model(target, config, state.lineup).info
     spec = validate_generate(target, body, info, config, state.signer.recognises)
     result_fault = fault.kind if fault and fault.kind in RESULT_FAULTS else None
     gen = produce(spec, config, state.cache, result_fault, fault.params if fault else None)

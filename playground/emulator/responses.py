@@ -180,24 +180,3 @@ def count_tokens_response(convo: Conversation, platform: str, info: ModelInfo) -
         details.append({"modality": "IMAGE", "tokenCount": image})
     body["promptTokensDetails"] = details
     return body
-
-
-def model_resource(info: ModelInfo, platform: str) -> dict[str, Any]:
-    """A plausible Model (AI Studio) or PublisherModel (Vertex) resource; numbers approximate."""
-    if platform == "vertex":
-        return {
-            "name": f"publishers/google/models/{info.id}", "versionId": "default",
-            "openSourceCategory": "PROPRIETARY",
-            "launchStage": "GA" if info.status == "ga" else "PUBLIC_PREVIEW",
-            "versionState": "VERSION_STATE_STABLE" if info.status == "ga"
-            else "VERSION_STATE_UNSTABLE",
-        }
-    return {
-        "name": f"models/{info.id}", "version": "001" if info.status == "ga" else "preview",
-        "displayName": info.nickname, "description": f"{info.nickname} ({info.id})",
-        "inputTokenLimit": 65536 if info.family == "gemini" else 480, "outputTokenLimit": 32768,
-        "supportedGenerationMethods": ["generateContent", "countTokens"]
-        if info.family == "gemini" else ["predict"],
-        "temperature": 1, "topP": 0.95, "topK": 64, "maxTemperature": 2,
-        "thinking": info.thinking != "none",
-    }

@@ -18,6 +18,7 @@ from playground.domain.catalog import MODELS, STANDARD_RATIOS, ModelInfo
 from playground.emulator import envelopes
 from playground.emulator.config import EmulatorConfig
 from playground.emulator.contents import Conversation, add_system_text, check_contents
+from playground.emulator.lineup import Lineup, Offer, is_text_model
 from playground.emulator.routing import ApiTarget
 from playground.emulator.schema import camel, normalize, snake
 
@@ -85,28 +86,32 @@ def _has_lone_surrogate(node: Any) -> bool:
     return False
 
 
-def resolve_model(target: ApiTarget, config: EmulatorConfig) -> ModelInfo:
-    """The catalogue entry, or each platform's 404 (docs/wire-notes.md "Errors"); Imagen per `config.imagen`."""
-    info = MODELS.get(target.model)
+def resolve_model(target: ApiTarget, config: EmulatorConfig, lineup: Lineup) -> Offer:
+    """The model as the platform offers it today, or each platform's 404 (docs/emulator.md
+    "Models and lifecycle"); Imagen per `config.imagen`."""
+    offer = lineup.offer(target.model, target.platform)
+    known = MODELS.get(target.model)
     if target.platform == "aistudio":
-        if info is None or "aistudio" not in info.platforms:
-            raise envelopes.aistudio_model_not_found(target.model, target.version, target.method)
-        if info.family == "imagen" and config.imagen == "retired":
+        if offer is None and known is not None and known.family == "imagen":
             raise envelopes.aistudio_model_retired(target.model)
-        serves = ("predict", "get") if info.family == "imagen" else (
-            "generateContent", "streamGenerateContent", "countTokens", "get")
-        if target.method not in serves:
+        if offer is None or target.method not in _serves(offer.info):
             raise envelopes.aistudio_model_not_found(target.model, target.version, target.method)
-        return info
+        return offer
     location = target.location or "global"
-    if (info is None or "vertex" not in info.platforms or location not in info.vertex_locations
-            or (info.family == "imagen" and config.imagen == "retired")):
+    info = offer.info if offer is not None else None
+    if info is None or (info.vertex_locations and location not in info.vertex_locations):
         raise envelopes.vertex_model_not_found(config.project_number, location, target.model)
     if info.family == "gemini" and target.method == "predict":
         raise envelopes.gemini_via_predict()
-    if info.family == "imagen" and target.method not in ("predict", "get"):
+    if target.method not in _serves(info):
         raise envelopes.vertex_model_not_found(config.project_number, location, target.model)
-    return info
+    return offer
+
+
+def _serves(info: ModelInfo) -> tuple[str, ...]:
+    if info.family == "imagen":
+        return ("predict", "get")
+    return ("generateContent", "streamGenerateContent", "countTokens", "get", "predict")
 
 
 def check_generate_schema(target: ApiTarget, raw: dict[str, Any],
@@ -160,6 +165,9 @@ def validate_generate(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
     convo = _conversation(target, body, info, config, signature_ok=signature_ok)
     gen = body.get("generationConfig") or {}
     modalities = _modalities(gen.get("responseModalities"))
+    if is_text_model(info) and "IMAGE" in modalities:  # wording UNCONFIRMED
+        raise envelopes.invalid_argument(
+            "Model does not support the requested response modalities: image")
     thinking = gen.get("thinkingConfig") or {}
     level = _thinking_level(thinking.get("thinkingLevel"), info, target.platform)
     image = gen.get("imageConfig") or {}
@@ -171,7 +179,8 @@ def validate_generate(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
         text_chars=convo.text_chars, input_digests=tuple(i.digest for i in convo.images),
         input_image_parts=convo.image_parts, aspect_ratio=ratio, image_size=size,
         width=width, height=height, output_mime=mime, quality=quality,
-        want_text="TEXT" in modalities, want_image=not modalities or "IMAGE" in modalities,
+        want_text="TEXT" in modalities or is_text_model(info),
+        want_image=not is_text_model(info) and (not modalities or "IMAGE" in modalities),
         include_thoughts=bool(thinking.get("includeThoughts")),
         thinking_level=level or info.default_thinking_level,
         seed=_int_or_none(gen.get("seed")), service_tier=_service_tier(body.get("serviceTier"), info),

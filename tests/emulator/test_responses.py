@@ -196,11 +196,11 @@ def test_pro_include_thoughts_gives_thought_texts_and_two_drafts(in_process: Asg
         assert payload["usageMetadata"]["thoughtsTokenCount"] > 0
 
 
-def test_flash_draft_and_no_thoughts_for_flash25(in_process: AsgiClient) -> None:
+def test_flash_draft_and_no_thoughts_for_flash25(in_process: AsgiClient, summer) -> None:
     request = body(thinkingConfig={"includeThoughts": True, "thinkingLevel": "HIGH"})
     flash = _post(in_process, "aistudio", AI, FLASH, **request).json()
     assert len([p for p in image_parts(flash) if p.get("thought")]) == 1
-    old = _post(in_process, "aistudio", AI, FLASH25,
+    old = _post(summer, "aistudio", AI, FLASH25,
                 **body(thinkingConfig={"includeThoughts": True})).json()
     assert not any(p.get("thought") for p in old["candidates"][0]["content"]["parts"])
 

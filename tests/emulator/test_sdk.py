@@ -8,7 +8,7 @@ from google.genai import errors, types
 
 from playground.domain.catalog import MODELS
 from playground.domain.imaging import read_dimensions, sniff_format
-from tests.emulator.helpers import FLASH, FLASH25, NB21, PRO
+from tests.emulator.helpers import FLASH, FLASH25, NB21, PRO, SUMMER_2026
 
 
 @pytest.fixture
@@ -38,6 +38,7 @@ def _config(**image: str) -> types.GenerateContentConfig:
     (FLASH25, "21:9", None, "image/png"),
 ])
 def test_aistudio_generate_content(aistudio, emu, model, ratio, size, mime) -> None:
+    emu.control.set_today(SUMMER_2026)  # 2.5 Flash Image left AI Studio on 2026-10-02
     image = {"aspect_ratio": ratio} | ({"image_size": size} if size else {})
     response = aistudio.models.generate_content(model=model, contents="a harbour at noon",
                                                 config=_config(**image))
