@@ -227,3 +227,23 @@ def test_sdk_models_get_on_both(aistudio, vertex) -> None:
 def test_sdk_count_tokens(aistudio, vertex) -> None:
     assert aistudio.models.count_tokens(model=PRO, contents="twelve chars").total_tokens == 3
     assert vertex.models.count_tokens(model=PRO, contents="twelve chars").total_tokens == 3
+
+
+def test_sdk_replays_issued_signatures_that_validate() -> None:
+    """The SDK decodes the 600 k-character signature to bytes and sends it back URL-safe; an
+    emulator that accepts only signatures it issued takes it, and refuses a forged one."""
+    from playground.emulator import EmulatorConfig, start_emulator
+
+    with start_emulator(EmulatorConfig(signature_check="issued")) as handle:
+        client = genai.Client(api_key="sdk-key-1234", http_options=types.HttpOptions(
+            base_url=handle.base_url, api_version="v1beta"))
+        first = client.models.generate_content(model=NB21, contents="a red kite")
+        turn = first.candidates[0].content
+        follow_up = [types.Content(role="user", parts=[types.Part(text="a red kite")]), turn,
+                     types.Content(role="user", parts=[types.Part(text="make it blue")])]
+        second = client.models.generate_content(model=NB21, contents=follow_up)
+        assert _images(second)
+        turn.parts[0].thought_signature = b"\x12\x05forged"
+        with pytest.raises(errors.ClientError) as caught:
+            client.models.generate_content(model=NB21, contents=follow_up)
+        assert caught.value.message == "Corrupted thought signature."
