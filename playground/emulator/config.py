@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from playground.domain.errors import ConfigError
+from playground.emulator.lineup import parse_day, parse_entries
 
 LATENCY_PROFILES = ("instant", "measured", "article")
 METADATA_MODES = ("none", "c2pa")
@@ -120,8 +121,6 @@ class EmulatorConfig:
         self._check_lineup()
 
     def _check_lineup(self) -> None:
-        from playground.emulator.lineup import parse_day, parse_entries
-
         try:
             object.__setattr__(self, "today", parse_day(self.today))
             for name in ("extra_models", "hidden_models"):
@@ -131,7 +130,7 @@ class EmulatorConfig:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EmulatorConfig:
-        """Defaults, then PLAYGROUND_EMULATOR_{PROFILE,TIME_SCALE,SEED}, then `overrides`.
+        """Defaults, then PLAYGROUND_EMULATOR_{PROFILE,TIME_SCALE,SEED,TODAY}, then `overrides`.
 
         Overrides whose value is None are ignored, so a CLI can pass its optional flags straight in.
         """
@@ -140,6 +139,7 @@ class EmulatorConfig:
             "latency_profile": ("PLAYGROUND_EMULATOR_PROFILE", str),
             "time_scale": ("PLAYGROUND_EMULATOR_TIME_SCALE", float),
             "seed": ("PLAYGROUND_EMULATOR_SEED", int),
+            "today": ("PLAYGROUND_EMULATOR_TODAY", str),
         }
         for field_name, (var, parse) in env.items():
             raw = os.environ.get(var, "").strip()
