@@ -20,7 +20,8 @@ from playground.emulator.config import EmulatorConfig
 from playground.emulator.control_api import control_routes
 from playground.emulator.delivery import Reply, TimedResponse
 from playground.emulator.envelopes import WireError, html_not_found
-from playground.emulator.faults import ERROR_FAULTS, deadline_error, fault_error
+from playground.emulator.fault_errors import deadline_error, fault_error
+from playground.emulator.faults import ERROR_FAULTS
 from playground.emulator.handlers import error_reply, handle
 from playground.emulator.routing import ApiTarget, parse_target
 from playground.emulator.state import EmulatorState
@@ -55,12 +56,13 @@ async def api_endpoint(request: Request) -> TimedResponse:
     await checkpoint()
     state: EmulatorState = request.app.state.emulator
     target = parse_target(request.method, request.url.path)
-    if target is None:
-        return TimedResponse(error_reply(html_not_found(request.url.path), None, {}), arrival, 0)
     body = await request.body()
     headers = {name.lower(): value for name, value in request.headers.items()}
     query = dict(request.query_params)
     entry = state.log.record(request.method, request.url.path, query, headers, body, target)
+    if target is None:
+        entry["status"] = 404
+        return TimedResponse(error_reply(html_not_found(request.url.path), None, {}), arrival, 0)
     outcome = await _outcome(state, target, headers, query, body)
     entry["status"], entry["fault"] = outcome.reply.status, outcome.fault
     timing = state.latency.timing(target, outcome.image_size, outcome.reply.size,
@@ -76,7 +78,8 @@ async def _outcome(state: EmulatorState, target: ApiTarget, headers: dict[str, s
         return Outcome(error_reply(err, target, query))
     fault = state.faults.take(target)
     if fault is not None and fault.kind in ERROR_FAULTS:
-        error = fault_error(fault, target, state.config.project_number)
+        key = (headers.get("x-goog-api-key") or query.get("key") or "").strip()
+        error = fault_error(fault, target, state.config, key)
         return Outcome(error_reply(error, target, query), generated=fault.kind in _SLOW_FAULTS,
                        fault=fault.kind)
     if state.latency.times_out(target):

@@ -90,7 +90,7 @@ def authenticate(target: ApiTarget, headers: dict[str, str], query: dict[str, st
     if bearer:
         _check_token(bearer, target, config, tokens)
     elif key and target.mode == "express":
-        if target.method == "get" and config.express_get_rejects_keys:
+        if target.method in ("get", "list") and config.express_get_rejects_keys:
             raise envelopes.api_keys_not_supported(target.rpc_method)
         _check_key(key, config.vertex_api_keys, envelopes.VERTEX_SERVICE)
     elif key:
@@ -134,11 +134,20 @@ async def token_endpoint(request: Request) -> JSONResponse:
     state = request.app.state.emulator
     # Parsed by hand: Starlette's form parser needs python-multipart, which is not a dependency.
     fields = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
+    headers = {name.lower(): value for name, value in request.headers.items()}
+    entry = state.log.record("POST", request.url.path, dict(request.query_params), headers,
+                             {"grant_type": fields.get("grant_type", "")}, None)
+    response = _grant(state, fields, str(request.url.replace(query="")))
+    entry["status"] = response.status_code
+    return response
+
+
+def _grant(state: Any, fields: dict[str, str], own_url: str) -> JSONResponse:
     try:
         grant = fields.get("grant_type", "")
         if grant == JWT_BEARER:
-            _verify_assertion(fields.get("assertion", ""), str(request.url.replace(query="")),
-                              state.config, state.service_accounts)
+            _verify_assertion(fields.get("assertion", ""), own_url, state.config,
+                              state.service_accounts)
         elif grant == "refresh_token":
             _check_refresh_grant(fields)
         else:

@@ -11,10 +11,13 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from playground.domain.errors import ConfigError
+from playground.emulator.lineup import parse_day, parse_entries
 
 LATENCY_PROFILES = ("instant", "measured", "article")
 METADATA_MODES = ("none", "c2pa")
 IMAGEN_MODES = ("retired", "serve")
+NARRATION_MODES = ("auto", "always", "never")
+SIGNATURE_CHECKS = ("presence", "issued")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,15 @@ class EmulatorConfig:
     expired_token_reason: str = "ACCESS_TOKEN_EXPIRED"  # docs/wire-notes.md "Errors" UNCONFIRMED
     invalid_token_reason: str = "ACCESS_TOKEN_TYPE_UNSUPPORTED"  # UNCONFIRMED
     project_number: str = "123456789012"
+    #: (requested id, the quota's model name) in AI Studio 429 texts. Captured: the first two
+    #: (https://github.com/continuedev/continue/issues/11439,
+    #: https://github.com/google-gemini/gemini-cli/issues/8437); the image ids by analogy.
+    quota_model_names: tuple[tuple[str, str], ...] = (
+        ("gemini-3-flash-preview", "gemini-3-flash"),
+        ("gemini-2.5-flash-image-preview", "gemini-2.5-flash-preview-image"),
+        ("gemini-3-pro-image-preview", "gemini-3-pro-image"),
+        ("gemini-3.1-flash-image-preview", "gemini-3.1-flash-image"),
+    )
 
     # --- validation (docs/wire-notes.md "Request body", "Dimensions", "Errors", "Unconfirmed") ---
     lite_ratios: int = 14  # docs/wire-notes.md "Dimensions" UNCONFIRMED: Vertex lists 14 ratios, AI Studio 10
@@ -43,17 +55,38 @@ class EmulatorConfig:
     seed: int = 0  # RNG for latency and fault sampling
     metadata: str = "c2pa"  # "none" | "c2pa"
     png_cabx: bool = False  # also put a caBX C2PA stub in PNGs (UNCONFIRMED, docs/wire-notes.md "Formats and metadata")
+    c2pa_jumbf_bytes: int = 5980  # the JUMBF box of a captured Pro JPEG (docs/emulator.md "Images")
     aistudio_jpeg_quality: int = 95
     default_jpeg_quality: int = 75  # JPEG requested without compressionQuality (D-outputoptions)
     png_compress_level: int = 1  # 1 = run-length deflate (fastest); 2–9 = zlib levels
     render_cache_bytes: int = 600 * 1024 * 1024
-    narration: bool = True  # a short text part when responseModalities asks for TEXT
+    #: A text part before the image when TEXT and IMAGE are requested: "auto" = only models
+    #: that do not sign their parts (2.5 Flash; none in captured Gemini 3 answers).
+    narration: str = "auto"
+    #: thoughtSignature length (base64 characters) of image parts per catalog latency_family
+    #: (docs/emulator.md "Thought signatures"): flash = the 597,616 of a captured 1K 3.1 Flash
+    #: answer (vercel/ai google-image-gemini-3.1-flash-image.json); pro = 1,450,544, derived
+    #: from a relayed Pro signature's length prefix; lite = flash's (UNCONFIRMED). Others small.
+    signature_chars: tuple[tuple[str, int], ...] = (
+        ("flash", 597_616), ("pro", 1_450_544), ("lite", 597_616))
+    #: AI Studio replays: "presence" = any non-empty signature passes; "issued" = only ones this
+    #: emulator issued (and bypass values); others → 400 "Corrupted thought signature."
+    signature_check: str = "presence"
     pro_draft_images: int = 2  # thought images with includeThoughts (D-imggen-zh)
     flash_draft_images: int = 1  # 3.1 Flash / Lite: UNCONFIRMED
     imagen: str = "retired"  # "retired" → 404; "serve" → docs/wire-notes.md "Imagen" predictions[]
 
+    # --- models and lifecycle (docs/emulator.md "Models and lifecycle") ---
+    today: str | None = None  # the day the catalog's lifecycle is read on; None = the real date
+    extra_models: tuple[str, ...] = ()  # listed and served (generic 1K image); "id" / "vertex:id"
+    hidden_models: tuple[str, ...] = ()  # catalog ids left out of the lists (still served)
+
     # --- wire details ---
-    sse_line_end: str = "\n"  # events are "data: {json}" + 2 × this; Google may use "\r\n"
+    sse_line_end: str = "\r\n"  # events are "data: {json}" + 2 × this (live: CRLF CRLF)
+    aistudio_turn_token: bool = True  # top-level turnToken on AI Studio answers (first event)
+    #: The top-level request field Vertex takes a service tier from; "" = none (UNCONFIRMED how
+    #: Vertex takes one: the field is then an unknown name, as any other).
+    vertex_service_tier_field: str = ""
     pretty_json: bool = True  # Google's REST front-end pretty-prints non-streamed bodies
 
     # --- latency (docs/wire-notes.md "Latency") ---
@@ -69,6 +102,11 @@ class EmulatorConfig:
         _check_choice("metadata", self.metadata, METADATA_MODES)
         _check_choice("imagen", self.imagen, IMAGEN_MODES)
         _check_choice("lite_ratios", self.lite_ratios, (10, 14))
+        if isinstance(self.narration, bool):  # the old on/off switch
+            object.__setattr__(self, "narration", "always" if self.narration else "never")
+        _check_choice("narration", self.narration, NARRATION_MODES)
+        _check_choice("signature_check", self.signature_check, SIGNATURE_CHECKS)
+        _check_choice("sse_line_end", self.sse_line_end, ("\r\n", "\n"))
         if self.time_scale < 0:
             raise ConfigError(f"time_scale must be ≥ 0, got {self.time_scale}.")
         if self.token_ttl_s <= 0:
@@ -77,12 +115,22 @@ class EmulatorConfig:
             raise ConfigError(f"worker_threads must be ≥ 1, got {self.worker_threads}.")
         if not 1 <= self.png_compress_level <= 9:
             raise ConfigError(f"png_compress_level must be 1–9, got {self.png_compress_level}.")
-        for name in ("api_keys", "vertex_api_keys", "service_account_keys"):
+        for name in ("api_keys", "vertex_api_keys", "service_account_keys",
+                     "quota_model_names", "signature_chars"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+        self._check_lineup()
+
+    def _check_lineup(self) -> None:
+        try:
+            object.__setattr__(self, "today", parse_day(self.today))
+            for name in ("extra_models", "hidden_models"):
+                object.__setattr__(self, name, parse_entries(getattr(self, name), name))
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EmulatorConfig:
-        """Defaults, then PLAYGROUND_EMULATOR_{PROFILE,TIME_SCALE,SEED}, then `overrides`.
+        """Defaults, then PLAYGROUND_EMULATOR_{PROFILE,TIME_SCALE,SEED,TODAY}, then `overrides`.
 
         Overrides whose value is None are ignored, so a CLI can pass its optional flags straight in.
         """
@@ -91,6 +139,7 @@ class EmulatorConfig:
             "latency_profile": ("PLAYGROUND_EMULATOR_PROFILE", str),
             "time_scale": ("PLAYGROUND_EMULATOR_TIME_SCALE", float),
             "seed": ("PLAYGROUND_EMULATOR_SEED", int),
+            "today": ("PLAYGROUND_EMULATOR_TODAY", str),
         }
         for field_name, (var, parse) in env.items():
             raw = os.environ.get(var, "").strip()

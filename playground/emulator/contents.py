@@ -10,6 +10,7 @@ import base64
 import binascii
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,8 +58,14 @@ def _preview(data: str) -> str:
 
 
 def check_contents(contents: list[dict[str, Any]], *, platform: str, needs_signatures: bool,
-                   checks_mime: bool) -> Conversation:
-    """Validate roles and parts in place (AI Studio: a missing role becomes "user")."""
+                   checks_mime: bool,
+                   signature_ok: Callable[[str], bool] | None = None) -> Conversation:
+    """Validate roles and parts in place (AI Studio: a missing role becomes "user").
+
+    `signature_ok`, when given, decides whether a replayed signature is genuine; others get
+    AI Studio's 400 "Corrupted thought signature." (seen for Gemini 3 text models,
+    https://github.com/google-gemini/gemini-cli/issues/13467).
+    """
     if not contents:
         raise _empty_contents(platform, "")
     convo = Conversation()
@@ -70,6 +77,8 @@ def check_contents(contents: list[dict[str, Any]], *, platform: str, needs_signa
         for j, part in enumerate(parts):
             _check_part(part, role, (i, j), convo, needs_signatures=needs_signatures,
                         checks_mime=checks_mime and platform == "aistudio")
+            if role == "model" and signature_ok is not None:
+                _check_signature(part, signature_ok)
     return convo
 
 
@@ -128,6 +137,14 @@ def _check_part(part: dict[str, Any], role: str, where: tuple[int, int], convo: 
             convo.image_parts += 1
     if part.get("fileData") is not None and role == "user":
         convo.image_parts += 1
+
+
+def _check_signature(part: dict[str, Any], signature_ok: Callable[[str], bool]) -> None:
+    signature = part.get("thoughtSignature")
+    if not signature or signature in SIGNATURE_BYPASS:
+        return
+    if not isinstance(signature, str) or not signature_ok(signature):
+        raise envelopes.invalid_argument("Corrupted thought signature.")
 
 
 def _check_model_image(part: dict[str, Any], data: bytes, mime: str, where: tuple[int, int],

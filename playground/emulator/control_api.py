@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from playground.emulator.config import LATENCY_PROFILES
+from playground.emulator.lineup import parse_day, parse_entries
 from playground.emulator.state import EmulatorState
 
 
@@ -26,6 +27,7 @@ def control_routes() -> list[Route]:
         Route("/latency", latency, methods=["GET", "POST", "DELETE"]),
         Route("/requests", requests_view, methods=["GET", "DELETE"]),
         Route("/service-accounts", service_accounts, methods=["GET", "POST"]),
+        Route("/lineup", lineup, methods=["GET", "POST", "DELETE"]),
     ]
 
 
@@ -41,7 +43,7 @@ def _bad(message: str) -> JSONResponse:
 async def _json(request: Request) -> dict[str, Any]:
     try:
         data = json.loads(await request.body() or b"{}")
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
         raise ValueError(f"Body is not JSON: {exc}") from None
     if not isinstance(data, dict):
         raise ValueError("Body must be a JSON object.")
@@ -58,9 +60,8 @@ async def faults(request: Request) -> Response:
     try:
         data = await _json(request)
         script = state.faults.add(
-            str(data.get("fault", "")), platform=str(data.get("platform") or "*"),
-            route=data.get("route"), count=data.get("count", 1),
-            params=data.get("params") or {},
+            data.get("fault", ""), platform=data.get("platform") or "*",
+            route=data.get("route"), count=data.get("count", 1), params=data.get("params"),
         )
     except ValueError as exc:
         return _bad(str(exc))
@@ -81,7 +82,7 @@ async def profile(request: Request) -> Response:
     if request.method == "POST":
         try:
             data = await _json(request)
-            state.latency.set_profile(str(data.get("profile", "")))
+            state.latency.set_profile(data.get("profile", ""))
         except ValueError as exc:
             return _bad(str(exc))
     return JSONResponse({"profile": state.latency.profile, "profiles": list(LATENCY_PROFILES),
@@ -95,12 +96,18 @@ async def latency(request: Request) -> Response:
     elif request.method == "POST":
         try:
             data = await _json(request)
-            state.latency.set_explicit(float(data.get("ttfb_s", 0.0)),
-                                       float(data.get("body_s", 0.0)),
-                                       str(data.get("platform") or "*"))
-        except (TypeError, ValueError) as exc:
+            state.latency.set_explicit(_seconds(data, "ttfb_s"), _seconds(data, "body_s"),
+                                       data.get("platform") or "*")
+        except ValueError as exc:
             return _bad(str(exc))
     return JSONResponse({"latency": state.latency.explicit()})
+
+
+def _seconds(data: dict[str, Any], name: str) -> float:
+    value = data.get(name, 0.0)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{name} must be a number of seconds; got {value!r}.")
+    return float(value)
 
 
 async def requests_view(request: Request) -> Response:
@@ -110,9 +117,12 @@ async def requests_view(request: Request) -> Response:
         return JSONResponse({"requests": []})
     limit = request.query_params.get("limit")
     try:
-        entries = state.log.entries(int(limit) if limit else None)
+        count = int(limit) if limit else None
+        if count is not None and count < 0:
+            raise ValueError
     except ValueError:
-        return _bad("limit must be an integer.")
+        return _bad("limit must be a non-negative integer.")
+    entries = state.log.entries(count)
     return JSONResponse({"requests": entries})
 
 
@@ -128,3 +138,22 @@ async def service_accounts(request: Request) -> Response:
             return _bad(f"Need client_email and a PEM public_key_pem: {exc}")
         state.service_accounts[email] = pem
     return JSONResponse({"service_accounts": sorted(state.service_accounts)})
+
+
+async def lineup(request: Request) -> Response:
+    """The day the lifecycle is read on, and the extra and hidden models. POST changes the
+    fields it names (`{"today": "2026-10-01"}`, `{"today": null}` = the real date); DELETE
+    goes back to the config."""
+    current = _state(request).lineup
+    if request.method == "DELETE":
+        current.reset()
+    elif request.method == "POST":
+        try:
+            data = await _json(request)
+            today = parse_day(data["today"]) if "today" in data else current.today
+            extra = parse_entries(data.get("extra_models", current.extra), "extra_models")
+            hidden = parse_entries(data.get("hidden_models", current.hidden), "hidden_models")
+        except ValueError as exc:
+            return _bad(str(exc))
+        current.set(today, extra, hidden)
+    return JSONResponse(current.snapshot())

@@ -56,6 +56,18 @@ class EmulatorControl:
     def clear_latency(self) -> None:
         self._call("DELETE", "/latency")
 
+    def set_lineup(self, **fields: Any) -> dict[str, Any]:
+        """Change `today` (ISO day or None = the real date), `extra_models`, `hidden_models`."""
+        result: dict[str, Any] = self._call("POST", "/lineup", fields)
+        return result
+
+    def set_today(self, day: str | None) -> dict[str, Any]:
+        return self.set_lineup(today=day)
+
+    def lineup(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("GET", "/lineup")
+        return result
+
     def requests(self, limit: int | None = None) -> list[dict[str, Any]]:
         path = f"/requests?limit={limit}" if limit else "/requests"
         result: list[dict[str, Any]] = self._call("GET", path)["requests"]

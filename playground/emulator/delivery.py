@@ -82,7 +82,8 @@ class TimedResponse(Response):
         await send({"type": "http.response.start", "status": reply.status, "headers": headers})
         pieces = reply.pieces if reply.drop_at is None else _cut(reply.pieces, reply.drop_at)
         start = anyio.current_time()
-        plan = _schedule(pieces, self.body_s)
+        plan = _schedule_events(pieces, self.body_s) if reply.streamed \
+            else _schedule(pieces, self.body_s)
         for index, (offset_s, chunk) in enumerate(plan):
             await _sleep_until(start + offset_s)
             is_last = index == len(plan) - 1 and reply.drop_at is None
@@ -97,6 +98,22 @@ async def _sleep_until(deadline: float) -> None:
     delay = deadline - anyio.current_time()
     if delay > 0:
         await anyio.sleep(delay)
+
+
+def _schedule_events(pieces: list[bytes], body_s: float) -> list[tuple[float, bytes]]:
+    """Stream events keep their own writes (a mid-stream error is its own chunk after the
+    events before it, never merged into one); each event's bytes are spread over its share of
+    `body_s`, so the last byte still leaves at body_s."""
+    pieces = [p for p in pieces if p]
+    total = sum(len(p) for p in pieces)
+    plan: list[tuple[float, bytes]] = []
+    done = 0
+    for piece in pieces:
+        start = body_s * done / total if total else 0.0
+        for offset_s, chunk in _schedule([piece], body_s * len(piece) / total if total else 0.0):
+            plan.append((start + offset_s, chunk))
+        done += len(piece)
+    return plan
 
 
 def _schedule(pieces: list[bytes], body_s: float) -> list[tuple[float, bytes]]:

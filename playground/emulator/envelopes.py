@@ -178,8 +178,8 @@ def aistudio_model_not_found(model: str, version: str, method: str) -> WireError
     return WireError(
         404, "NOT_FOUND",
         f"models/{model} is not found for API version {version}, or is not supported for "
-        f"{method}. Call ListModels to see the list of available models and their supported "
-        "methods.",
+        f"{method}. Call ModelService.ListModels to see the list of available models and their "
+        "supported methods.",
     )
 
 

@@ -1,7 +1,9 @@
-"""What the emulated model produces for one request: thoughts, drafts, narration, image, usage.
+"""What the emulated model produces for one request: thoughts, drafts, narration, image, tokens.
 
-Pure apart from the render cache. Result-shaping faults (blocked, no image, mislabelled MIME)
-are applied here so the usage numbers stay consistent with what is returned (docs/wire-notes.md "Responses").
+Pure apart from the render cache. Result-shaping faults (blocked, no image, mislabelled MIME,
+undecodable or redacted data) are applied here so the token counts stay consistent with what is
+returned. Which counters Google reports for which model is usage.py's business; this module
+only counts (docs/emulator.md "Usage").
 """
 
 from __future__ import annotations
@@ -11,28 +13,32 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from playground.domain.catalog import image_tokens_for
+from playground.domain.catalog import ModelInfo
 from playground.emulator.config import EmulatorConfig
 from playground.emulator.render import ImageJob, RenderCache, scene_seed_for
 from playground.emulator.validation import GenerationSpec
 
-#: Input-image tokens (docs/wire-notes.md "Request body"): Pro 560, 3.1 Flash 1120; Lite and 2.5 Flash are assumptions
-#: (Lite as 3.1 Flash; 2.5 Flash as its output size, matching the 2580 = 2 × 1290 sample).
-INPUT_IMAGE_TOKENS = {
-    "gemini-3-pro-image-preview": 560, "gemini-3-pro-image": 560,
-    "gemini-3.1-flash-image": 1120, "gemini-3.1-flash-image-preview": 1120,
-    "gemini-3.1-flash-lite-image": 1120, "gemini-2.5-flash-image": 1290,
-}
+#: Input-image tokens when the catalog has no `input_image_tokens` for a model: the 258 of an
+#: observed IMAGE prompt detail (docs/emulator.md "Usage").
+DEFAULT_INPUT_IMAGE_TOKENS = 258
+#: Thinking tokens of the "levels" models, by level (+ up to 150): captured 3.1 Flash answers
+#: carry 272–415 tokens beyond the image at the default level (docs/emulator.md "Usage").
+LEVEL_THINKING = {"minimal": 272, "low": 272, "medium": 420, "high": 640}
+#: Pro answers count ~98 tokens beyond the image in candidatesTokenCount besides its thoughts.
+PRO_EXTRA_CANDIDATES = 98
 _THOUGHTS = (
     "**Composing the scene**\n\nI'm planning the layout: a wide sky, a low sun and rolling hills "
     "in three layers, with a few houses and trees in the foreground.\n",
     "**Refining light and texture**\n\nI'm checking the lighting against the request and adding "
     "fine grain so the result reads as a photograph rather than a flat illustration.\n",
 )
-_NARRATIONS = (
-    "Here is the image you asked for.",
-    "Here's the scene, rendered as requested.",
-    "I've created the image based on your description.",
+#: Narration before the image (2.5 Flash style: "Sure, here is a cat: ").
+_NARRATIONS = ("Sure, here is your image: ", "Sure, here it is: ",
+               "Here is the image you asked for: ")
+#: The answer when only TEXT was requested.
+_TEXT_ANSWERS = (
+    "Here is a description of the scene you asked for.",
+    "I've described the image based on your request.",
 )
 BLOCK_MESSAGES = {
     "IMAGE_SAFETY": (
@@ -47,12 +53,22 @@ BLOCK_MESSAGES = {
         "violate Google's Responsible AI practices. If you think this was an error, send "
         "feedback. Support code: 42876398."
     ),
+    "IMAGE_OTHER": (
+        "Unable to show the generated image. The model could not generate the image based on "
+        "the prompt provided. You will not be charged for this request. Try rephrasing the "
+        "prompt."
+    ),
+    # IMAGE_RECITATION: the recorded body has no finishMessage (docs/emulator.md "Faults").
 }
 RESULT_FAULTS = {
     "image_safety": "IMAGE_SAFETY",
     "image_prohibited_content": "IMAGE_PROHIBITED_CONTENT",
+    "image_other": "IMAGE_OTHER",
+    "image_recitation": "IMAGE_RECITATION",
     "no_image": "NO_IMAGE",
 }
+#: A truncated JPEG: SOI, JFIF APP0, and the first bytes of the next segment (45 bytes).
+UNDECODABLE_BYTES = 45
 
 
 @dataclass
@@ -63,15 +79,22 @@ class Generation:
     narration: str | None = None
     image: bytes | None = None
     image_mime: str = ""  # as declared on the wire
+    redacted_data: str | None = None  # `data` sent as this literal instead of base64
     finish_reason: str = "STOP"
     finish_message: str | None = None
     block_reason: str | None = None
     block_message: str | None = None
     prompt_text_tokens: int = 0
     prompt_image_tokens: int = 0
-    thoughts_tokens: int = 0
+    thinking_tokens: int = 0  # Pro reports them as thoughts; "levels" models inside candidates
     image_tokens: int = 0
     text_tokens: int = 0
+    extra_tokens: int = 0  # further candidate tokens Google counts (Pro's ~98)
+
+    @property
+    def has_answer(self) -> bool:
+        """A STOP answer: candidatesTokenCount is reported (not for image-less finishes)."""
+        return self.block_reason is None and self.finish_reason == "STOP"
 
 
 def produce(spec: GenerationSpec, config: EmulatorConfig, cache: RenderCache,
@@ -80,24 +103,44 @@ def produce(spec: GenerationSpec, config: EmulatorConfig, cache: RenderCache,
     digest = _digest(spec)
     gen = Generation(spec)
     gen.prompt_text_tokens = text_tokens(spec.text_chars)
-    gen.prompt_image_tokens = spec.input_image_parts * INPUT_IMAGE_TOKENS.get(spec.model.id, 258)
+    gen.prompt_image_tokens = spec.input_image_parts * input_image_tokens(spec.model)
     if fault == "prompt_blocked":
-        gen.block_reason = str(params.get("reason") or "OTHER")
+        gen.block_reason = str(params.get("reason") or "PROHIBITED_CONTENT")
         gen.block_message = params.get("message")
         return gen
-    gen.thoughts_tokens = _thoughts_tokens(spec, digest)
+    gen.thinking_tokens = _thinking_tokens(spec, digest)
     if spec.include_thoughts and spec.model.thinking != "none":
         gen.thoughts = list(_THOUGHTS)
     if fault in RESULT_FAULTS:
         gen.finish_reason = RESULT_FAULTS[fault]
         gen.finish_message = params.get("message") or BLOCK_MESSAGES.get(gen.finish_reason)
         return gen
-    if spec.want_text and config.narration:
-        gen.narration = _NARRATIONS[digest % len(_NARRATIONS)]
-        gen.text_tokens = text_tokens(len(gen.narration))
+    gen.narration = _narration(spec, config, digest, forced=fault == "narration",
+                               text=params.get("text"))
+    gen.text_tokens = text_tokens(len(gen.narration)) if gen.narration else 0
+    if spec.model.thinking == "always":
+        gen.extra_tokens = PRO_EXTRA_CANDIDATES + digest % 2
     if spec.want_image:
         _add_images(gen, config, cache, mislabel=fault == "mislabelled_mime")
+        _spoil_image(gen, fault, params)
     return gen
+
+
+def _narration(spec: GenerationSpec, config: EmulatorConfig, digest: int, *, forced: bool,
+               text: Any) -> str | None:
+    """Only TEXT requested → a text answer. TEXT and IMAGE → a narration part before the image
+    for models that do not sign their parts (2.5 Flash), none for Gemini 3-generation models
+    (no text part in their captured answers), unless `narration` or a `narration` fault says
+    otherwise (docs/emulator.md "Responses")."""
+    if not spec.want_text and not forced:
+        return None
+    if not spec.want_image:
+        return _TEXT_ANSWERS[digest % len(_TEXT_ANSWERS)]
+    wanted = forced or config.narration == "always" or (
+        config.narration == "auto" and not spec.model.signs_parts)
+    if not wanted:
+        return None
+    return str(text) if text else _NARRATIONS[digest % len(_NARRATIONS)]
 
 
 def _add_images(gen: Generation, config: EmulatorConfig, cache: RenderCache, *,
@@ -108,18 +151,36 @@ def _add_images(gen: Generation, config: EmulatorConfig, cache: RenderCache, *,
         scene_seed=scene_seed_for(spec.model.id, spec.prompt_text, spec.seed, spec.input_digests),
         width=spec.width, height=spec.height, mime=spec.output_mime, quality=spec.quality,
         metadata=config.metadata, png_cabx=config.png_cabx, png_level=config.png_compress_level,
+        jumbf_bytes=config.c2pa_jumbf_bytes,
     )
-    if mislabel:  # docs/wire-notes.md "Formats and metadata": JPEG bytes labelled image/png
+    if mislabel:  # a JPEG labelled image/png, seen on AI Studio (docs/emulator.md "Faults")
         job = replace(job, mime="image/jpeg", quality=config.aistudio_jpeg_quality)
     gen.image = cache.get(job)
     gen.image_mime = "image/png" if mislabel else spec.output_mime
-    gen.image_tokens = image_tokens_for(spec.model.id, spec.image_size)
+    gen.image_tokens = spec.model.image_tokens.get(spec.image_size, 0)
     if gen.thoughts:
         count = config.pro_draft_images if spec.model.thinking == "always" \
             else config.flash_draft_images
-        # The last thought image equals the final one (D-imggen-zh); earlier ones are rougher.
+        # The last thought image equals the final one; earlier ones are rougher.
         gen.drafts = [cache.get(replace(job, variant=k)) for k in range(1, count)]
         gen.drafts += [gen.image] if count > 0 else []
+
+
+def _spoil_image(gen: Generation, fault: str | None, params: dict[str, Any]) -> None:
+    """`undecodable_image`: valid base64 of bytes that are no complete image (the image's
+    first 45 bytes); `redacted_image_data`: `data` is a placeholder text, as some gateways
+    and loggers leave it (docs/emulator.md "Faults")."""
+    if gen.image is None:
+        return
+    if fault == "undecodable_image":
+        gen.image = gen.image[:int(params.get("length", UNDECODABLE_BYTES))]
+    elif fault == "redacted_image_data":
+        gen.redacted_data = f"<redacted; length={int(params.get('length', 439196))}>"
+
+
+def input_image_tokens(info: ModelInfo) -> int:
+    """Per input image, from the catalog (`ModelInfo.input_image_tokens`)."""
+    return info.input_image_tokens or DEFAULT_INPUT_IMAGE_TOKENS
 
 
 def text_tokens(chars: int) -> int:
@@ -131,10 +192,10 @@ def _digest(spec: GenerationSpec) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
 
 
-def _thoughts_tokens(spec: GenerationSpec, digest: int) -> int:
-    """Pro always thinks; 3.1 Flash/Lite think a little at `minimal`, more at `high`."""
+def _thinking_tokens(spec: GenerationSpec, digest: int) -> int:
+    """Pro always thinks (162–748 thoughts seen); the "levels" models think by level."""
     if spec.model.thinking == "always":
-        return 120 + digest % 200
+        return 150 + digest % 250
     if spec.model.thinking == "levels":
-        return 200 + digest % 200 if spec.thinking_level == "high" else 40 + digest % 60
+        return LEVEL_THINKING.get(spec.thinking_level or "minimal", 272) + digest % 150
     return 0

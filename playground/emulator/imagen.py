@@ -7,8 +7,8 @@ from typing import Any
 from playground.domain.catalog import ModelInfo
 from playground.emulator import envelopes
 from playground.emulator.config import EmulatorConfig
+from playground.emulator.encoding import Blob
 from playground.emulator.render import ImageJob, RenderCache, scene_seed_for
-from playground.emulator.responses import Blob
 from playground.emulator.schema import normalize
 from playground.emulator.validation import OUTPUT_TYPES
 

@@ -1,7 +1,9 @@
 """Stand-ins for the metadata Google embeds in its images (docs/wire-notes.md "Formats and metadata").
 
 * AI Studio JPEG: JFIF APP0 at 300 dpi, then an APP11 segment carrying a JUMBF box — the C2PA
-  embedding seen in a real gemini-3-pro-image-preview JPEG (`FFD8 FFE0 … FFEB … "JP" … "jumb"`).
+  embedding seen in a real gemini-3-pro-image-preview JPEG (`FFD8 FFE0 … FFEB … "JP" … "jumb"`),
+  whose APP11 segment is 5,990 bytes around a 5,980-byte box (docs/emulator.md "Images"); the
+  stub is padded with a JUMBF `free` box to that size.
 * Vertex PNG: a `zTXt` chunk keyed "Raw profile type exif" (seen in a real Vertex PNG), and
   optionally a `caBX` chunk, where PNG puts C2PA.
 
@@ -33,12 +35,21 @@ def _description(uuid: bytes, label: str) -> bytes:
     return _box(b"jumd", uuid + b"\x03" + label.encode() + b"\x00")  # toggles: requestable+label
 
 
-@lru_cache(maxsize=4)
-def jumbf_stub(model: str) -> bytes:
-    """A C2PA-labelled JUMBF superbox with one JSON content box."""
+#: The observed box size (the APP11 segment is 10 bytes more: marker length, "JP", instance, seq).
+OBSERVED_JUMBF_BYTES = 5980
+
+
+@lru_cache(maxsize=8)
+def jumbf_stub(model: str, size: int = OBSERVED_JUMBF_BYTES) -> bytes:
+    """A C2PA-labelled JUMBF superbox with one JSON content box, padded to `size` bytes with a
+    `free` box (no padding when the note alone is larger)."""
     note = json.dumps({**_STUB_NOTE, "model": model}).encode()
     inner = _box(b"jumb", _description(_JSON_UUID, "banana-split.stub") + _box(b"json", note))
-    return _box(b"jumb", _description(_C2PA_UUID, "c2pa") + inner)
+    body = _description(_C2PA_UUID, "c2pa") + inner
+    padding = size - 8 - len(body)
+    if padding >= 8:
+        body += _box(b"free", bytes(padding - 8))
+    return _box(b"jumb", body)
 
 
 def app11_segment(jumbf: bytes) -> bytes:
@@ -77,8 +88,9 @@ def ztxt_chunk(keyword: str, text: bytes) -> bytes:
     return png_chunk(b"zTXt", keyword.encode("latin-1") + b"\x00\x00" + zlib.compress(text))
 
 
-def png_metadata_chunks(model: str, *, with_cabx: bool) -> list[bytes]:
+def png_metadata_chunks(model: str, *, with_cabx: bool,
+                        jumbf_bytes: int = OBSERVED_JUMBF_BYTES) -> list[bytes]:
     chunks = [ztxt_chunk("Raw profile type exif", raw_profile_exif())]
     if with_cabx:
-        chunks.append(png_chunk(b"caBX", jumbf_stub(model)))
+        chunks.append(png_chunk(b"caBX", jumbf_stub(model, jumbf_bytes)))
     return chunks

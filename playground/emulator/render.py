@@ -27,6 +27,7 @@ from playground.emulator import metadata
 from playground.emulator.scene import render_scene, stamp_mark
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_JUMBF_BYTES = metadata.OBSERVED_JUMBF_BYTES
 _DEFLATE_WORKERS = 2
 
 
@@ -43,6 +44,7 @@ class ImageJob:
     metadata: str = "c2pa"  # "none" | "c2pa"
     png_cabx: bool = False
     png_level: int = 1
+    jumbf_bytes: int = _JUMBF_BYTES
     variant: int = 0  # 0 = final image; k > 0 = draft k (a thought image)
 
     @property
@@ -68,24 +70,27 @@ def render_image(job: ImageJob) -> bytes:
     img = render_scene(job.width, job.height, job.scene_seed, variant=job.variant)
     stamp_mark(img, job.mark)
     if job.mime == "image/png":
-        chunks = metadata.png_metadata_chunks(job.model, with_cabx=job.png_cabx) \
+        chunks = metadata.png_metadata_chunks(job.model, with_cabx=job.png_cabx,
+                                              jumbf_bytes=job.jumbf_bytes) \
             if job.metadata == "c2pa" else []
         return encode_png(img, level=job.png_level, chunks=chunks)
     if job.mime == "image/jpeg":
         return encode_jpeg(img, job.quality or 75, model=job.model,
-                           with_c2pa=job.metadata == "c2pa")
+                           with_c2pa=job.metadata == "c2pa", jumbf_bytes=job.jumbf_bytes)
     out = io.BytesIO()
     Image.fromarray(img).save(out, "WEBP", quality=job.quality or 75, method=0)
     return out.getvalue()
 
 
-def encode_jpeg(img: np.ndarray, quality: int, *, model: str, with_c2pa: bool) -> bytes:
+def encode_jpeg(img: np.ndarray, quality: int, *, model: str, with_c2pa: bool,
+                jumbf_bytes: int = metadata.OBSERVED_JUMBF_BYTES) -> bytes:
     out = io.BytesIO()
     options = {"dpi": (300, 300)} if with_c2pa else {}
     Image.fromarray(img).save(out, "JPEG", quality=quality, **options)
     data = out.getvalue()
     if with_c2pa:
-        data = metadata.insert_after_app0(data, metadata.app11_segment(metadata.jumbf_stub(model)))
+        segment = metadata.app11_segment(metadata.jumbf_stub(model, jumbf_bytes))
+        data = metadata.insert_after_app0(data, segment)
     return data
 
 

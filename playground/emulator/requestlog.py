@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -19,6 +20,10 @@ from playground.emulator.routing import ApiTarget
 _SECRET_HEADERS = ("x-goog-api-key", "authorization", "cookie", "proxy-authorization")
 _BLOB_KEYS = ("inlineData", "inline_data")
 _B64_KEYS = ("bytesBase64Encoded", "bytes_base64_encoded")
+#: Replayed thought signatures are up to 1.5 M characters: logged by length, not kept.
+_SIGNATURE_KEYS = ("thoughtSignature", "thought_signature")
+_SHORT_SIGNATURE = 100
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def mask(value: str) -> str:
@@ -39,21 +44,32 @@ def summarize_body(body: bytes) -> Any:
         return None
     try:
         return _strip_blobs(json.loads(body))
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError
         return f"<{len(body)} bytes, not JSON>"
 
 
+def printable(text: str) -> str:
+    """Unpaired surrogates (legal in JSON escapes, not in UTF-8) as U+FFFD, so the log stays
+    serialisable."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
 def _strip_blobs(node: Any) -> Any:
+    if isinstance(node, str):
+        return printable(node)
     if isinstance(node, list):
         return [_strip_blobs(item) for item in node]
     if not isinstance(node, dict):
         return node
     out: dict[str, Any] = {}
-    for key, value in node.items():
+    for raw_key, value in node.items():
+        key = printable(raw_key)
         if key in _BLOB_KEYS and isinstance(value, dict) and isinstance(value.get("data"), str):
             out[key] = {**value, "data": _byte_count(value["data"])}
         elif key in _B64_KEYS and isinstance(value, str):
             out[key] = _byte_count(value)
+        elif key in _SIGNATURE_KEYS and isinstance(value, str) and len(value) > _SHORT_SIGNATURE:
+            out[key] = f"<{len(value)} base64 characters>"
         else:
             out[key] = _strip_blobs(value)
     return out
@@ -77,22 +93,29 @@ class RequestLog:
         self.by_route: dict[str, int] = {}
 
     def record(self, method: str, path: str, query: dict[str, str], headers: dict[str, str],
-               body: bytes, target: ApiTarget) -> dict[str, Any]:
+               body: bytes | Any, target: ApiTarget | None) -> dict[str, Any]:
+        """Log one request; `target` None for a path no API serves (the HTML 404s, /token).
+        `body` is raw bytes, or an already safe summary."""
         entry = {
             "time": time.time(), "method": method, "path": path,
-            "query": {k: mask(v) if k == "key" else v for k, v in query.items()},
+            "query": {k: mask(v) if k in ("key", "assertion") else v for k, v in query.items()},
             "headers": {k: mask_header(k, v) if k in _SECRET_HEADERS else v
                         for k, v in headers.items()},
-            "body": summarize_body(body), "body_bytes": len(body),
-            "platform": target.platform, "route": target.route, "mode": target.mode,
-            "version": target.version, "model": target.model,
+            "body": summarize_body(body) if isinstance(body, bytes) else body,
+            "body_bytes": len(body) if isinstance(body, bytes) else None,
+            "platform": target.platform if target else None,
+            "route": target.route if target else None,
+            "mode": target.mode if target else None,
+            "version": target.version if target else None,
+            "model": target.model if target else None,
             "status": None, "fault": None,
         }
         with self._lock:
             self._entries.append(entry)
             self.total += 1
-            self.by_platform[target.platform] = self.by_platform.get(target.platform, 0) + 1
-            self.by_route[target.route] = self.by_route.get(target.route, 0) + 1
+            if target is not None:
+                self.by_platform[target.platform] = self.by_platform.get(target.platform, 0) + 1
+                self.by_route[target.route] = self.by_route.get(target.route, 0) + 1
         return entry
 
     def entries(self, limit: int | None = None) -> list[dict[str, Any]]:

@@ -1,14 +1,20 @@
-"""Response bodies as Google sends them (docs/wire-notes.md "Responses", "Streaming"): camelCase, standard base64.
+"""Response bodies and stream events as Google sends them (docs/emulator.md "Responses",
+"Streaming"): camelCase, standard base64, keys in the captured order.
 
-Images travel as `Blob` objects inside the response dicts and are spliced into the encoded JSON
-as base64 bytes, so a 20 MB image is never escaped or copied through `json.dumps`.
+* AI Studio: `candidates, usageMetadata, modelVersion, responseId[, turnToken]`; content
+  `{"parts", "role"}`, or `{}` on an image-less finish (vercel/ai google-image-no-image-live.json);
+  every candidate has `index: 0`.
+* Vertex: `candidates, usageMetadata, modelVersion, createTime, responseId`; content `{"role",
+  "parts"}`, or `{"role": "model"}`; no `index` (the infinigence/octollm Vertex stream test;
+  https://github.com/BerriAI/litellm/issues/20357).
+* Streams: thoughts, drafts and any narration one event each, then the image in an event
+  without finishReason, then `{"text": ""}` with `finishReason: "STOP"` (vercel/ai
+  issue-10660-image-thought-signature.chunks.txt).
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,14 +22,13 @@ from typing import Any
 
 from playground.domain.catalog import ModelInfo
 from playground.emulator.contents import Conversation
-from playground.emulator.generation import INPUT_IMAGE_TOKENS, Generation, text_tokens
+from playground.emulator.encoding import Blob, Encoded
+from playground.emulator.generation import Generation, input_image_tokens, text_tokens
+from playground.emulator.signatures import Signer
+from playground.emulator.usage import interim_usage, usage_metadata
 
-_BLOB_MARK = "@@banana-split-blob@@"
-
-
-@dataclass(frozen=True)
-class Blob:
-    data: bytes
+#: Vertex's prompt-block text (https://github.com/BerriAI/litellm/pull/20105); AI Studio sends none.
+VERTEX_BLOCK_MESSAGES = {"PROHIBITED_CONTENT": "The prompt is blocked due to prohibited contents"}
 
 
 @dataclass(frozen=True)
@@ -31,47 +36,82 @@ class ReplyIds:
     response_id: str
     create_time: str
     model_version: str
+    turn_token: str | None = None
 
 
-def new_ids(model_id: str) -> ReplyIds:
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # RFC 3339, µs (docs/wire-notes.md "Responses")
-    return ReplyIds(secrets.token_urlsafe(17)[:23], now, model_id)
+def new_ids(model_id: str, *, turn_token: bool = False) -> ReplyIds:
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # RFC 3339, µs
+    response_id = secrets.token_urlsafe(17)[:23]
+    return ReplyIds(response_id, now, model_id, _turn_token(response_id) if turn_token else None)
+
+
+def _turn_token(response_id: str) -> str:
+    """`v1_` + base64 of a protobuf holding the response id twice, 67 characters in all."""
+    rid = response_id.encode()
+    raw = b"\x0a" + bytes([len(rid)]) + rid + b"\x12\x15" + rid[:21]
+    return "v1_" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@dataclass(frozen=True)
+class Shaper:
+    """What every body of one reply shares."""
+
+    gen: Generation
+    platform: str
+    ids: ReplyIds
+    signer: Signer
+
+    @property
+    def is_vertex(self) -> bool:
+        return self.platform == "vertex"
 
 
 # --- generateContent ----------------------------------------------------------------------------
 
 
-def generate_response(gen: Generation, platform: str, ids: ReplyIds) -> dict[str, Any]:
+def generate_response(shaper: Shaper) -> dict[str, Any]:
+    gen = shaper.gen
     body: dict[str, Any] = {}
     if gen.block_reason is not None:
-        feedback = {"blockReason": gen.block_reason}
-        if gen.block_message:
-            feedback["blockReasonMessage"] = gen.block_message
-        body["promptFeedback"] = feedback
+        body["promptFeedback"] = _feedback(shaper)
     else:
-        body["candidates"] = [_candidate(gen, platform, model_parts(gen, ids), final=True)]
-    body["usageMetadata"] = usage_metadata(gen, platform, final=True)
-    return _envelope(body, platform, ids)
+        body["candidates"] = [_candidate(shaper, model_parts(shaper), final=True)]
+    body["usageMetadata"] = usage_metadata(gen, shaper.platform)
+    return _envelope(shaper, body, first=True)
 
 
-def stream_chunks(gen: Generation, platform: str, ids: ReplyIds) -> list[dict[str, Any]]:
-    """One event per part (images whole), the last with finishReason and full usage (docs/wire-notes.md "Streaming")."""
+def _feedback(shaper: Shaper) -> dict[str, Any]:
+    gen = shaper.gen
+    feedback: dict[str, Any] = {"blockReason": gen.block_reason}
+    message = gen.block_message or (
+        VERTEX_BLOCK_MESSAGES.get(str(gen.block_reason)) if shaper.is_vertex else None)
+    if message:
+        feedback["blockReasonMessage"] = message
+    return feedback
+
+
+def stream_chunks(shaper: Shaper) -> list[dict[str, Any]]:
+    """One event per part (images whole), then the closing event with finishReason."""
+    gen = shaper.gen
     if gen.block_reason is not None:
-        return [generate_response(gen, platform, ids)]
-    parts = model_parts(gen, ids)
+        return [generate_response(shaper)]
     chunks = []
-    for part in parts[:-1]:
-        body = {"candidates": [_candidate(gen, platform, [part], final=False)],
-                "usageMetadata": usage_metadata(gen, platform, final=False)}
-        chunks.append(_envelope(body, platform, ids))
-    last = {"candidates": [_candidate(gen, platform, parts[-1:], final=True)],
-            "usageMetadata": usage_metadata(gen, platform, final=True)}
-    chunks.append(_envelope(last, platform, ids))
+    for index, part in enumerate(model_parts(shaper)):
+        body = {"candidates": [_candidate(shaper, [part], final=False)],
+                "usageMetadata": interim_usage(gen, shaper.platform)}
+        chunks.append(_envelope(shaper, body, first=index == 0))
+    closing = [{"text": ""}] if gen.has_answer else []
+    last = {"candidates": [_candidate(shaper, closing, final=True, closing=True)],
+            "usageMetadata": usage_metadata(gen, shaper.platform)}
+    chunks.append(_envelope(shaper, last, first=not chunks))
     return chunks
 
 
-def model_parts(gen: Generation, ids: ReplyIds) -> list[dict[str, Any]]:
-    """Thought texts, draft images, narration, final image — in that order (docs/wire-notes.md "Responses")."""
+def model_parts(shaper: Shaper) -> list[dict[str, Any]]:
+    """Thought texts, draft images, narration, final image — in that order. Gemini 3-generation
+    models sign the first answer part and every image: images with a signature of the
+    configured size, text parts with a small one (docs/emulator.md "Thought signatures")."""
+    gen = shaper.gen
     mime = gen.spec.output_mime
     parts: list[dict[str, Any]] = [{"text": text, "thought": True} for text in gen.thoughts]
     parts += [{"inlineData": {"mimeType": mime, "data": Blob(d)}, "thought": True}
@@ -80,143 +120,63 @@ def model_parts(gen: Generation, ids: ReplyIds) -> list[dict[str, Any]]:
     if gen.narration:
         answer.append({"text": gen.narration})
     if gen.image is not None:
-        answer.append({"inlineData": {"mimeType": gen.image_mime, "data": Blob(gen.image)}})
-    if gen.spec.model.id.startswith("gemini-3"):  # docs/wire-notes.md "Request body": first answer part + every image
+        data: Any = gen.redacted_data if gen.redacted_data is not None else Blob(gen.image)
+        answer.append({"inlineData": {"mimeType": gen.image_mime, "data": data}})
+    if gen.spec.model.signs_parts:
         for index, part in enumerate(answer):
             if index == 0 or "inlineData" in part:
-                part["thoughtSignature"] = _signature(ids, index)
+                part["thoughtSignature"] = _signature(shaper, index, "inlineData" in part)
     return parts + answer
 
 
-def _candidate(gen: Generation, platform: str, parts: list[dict[str, Any]], *,
-               final: bool) -> dict[str, Any]:
-    content: dict[str, Any] = {"parts": parts, "role": "model"} if parts else {"role": "model"}
+def _signature(shaper: Shaper, index: int, is_image: bool) -> Encoded:
+    seed = f"{shaper.ids.response_id}:{index}"
+    if is_image:
+        return shaper.signer.image_signature(seed, shaper.gen.spec.model.latency_family)
+    return shaper.signer.text_signature(seed)
+
+
+def _candidate(shaper: Shaper, parts: list[dict[str, Any]], *, final: bool,
+               closing: bool = False) -> dict[str, Any]:
+    gen = shaper.gen
+    if shaper.is_vertex:
+        content: dict[str, Any] = {"role": "model", "parts": parts} if parts else {"role": "model"}
+    elif closing and parts:  # the closing {"text": ""} event comes without a role
+        content = {"parts": parts}
+    else:
+        content = {"parts": parts, "role": "model"} if parts else {}
     candidate: dict[str, Any] = {"content": content}
     if final:
         candidate["finishReason"] = gen.finish_reason
         if gen.finish_message:
             candidate["finishMessage"] = gen.finish_message
-    if platform == "aistudio":
+    if not shaper.is_vertex:
         candidate["index"] = 0
     return candidate
 
 
-def _signature(ids: ReplyIds, index: int) -> str:
-    seed = f"{ids.response_id}:{index}".encode()
-    raw = hashlib.sha256(seed).digest() + hashlib.sha256(seed + b"+").digest()
-    return base64.b64encode(b"\x12\x40" + raw).decode()
-
-
-def usage_metadata(gen: Generation, platform: str, *, final: bool) -> dict[str, Any]:
-    """docs/wire-notes.md "Responses": total = prompt + candidates + thoughts; Vertex adds trafficType.
-
-    Like the observed responses, candidatesTokensDetails lists only the IMAGE tokens even when
-    a narration adds text tokens to candidatesTokenCount.
-    """
-    prompt = gen.prompt_text_tokens + gen.prompt_image_tokens
-    usage: dict[str, Any] = {"promptTokenCount": prompt}
-    if not final:
-        usage["totalTokenCount"] = prompt
-    else:
-        candidates = gen.image_tokens + gen.text_tokens
-        if candidates or platform == "aistudio":
-            usage["candidatesTokenCount"] = candidates
-        usage["totalTokenCount"] = prompt + candidates + gen.thoughts_tokens
-        if gen.thoughts_tokens:
-            usage["thoughtsTokenCount"] = gen.thoughts_tokens
-        usage["promptTokensDetails"] = _prompt_details(gen.prompt_text_tokens,
-                                                       gen.prompt_image_tokens)
-        if gen.image_tokens:
-            usage["candidatesTokensDetails"] = [{"modality": "IMAGE",
-                                                 "tokenCount": gen.image_tokens}]
-    if platform == "vertex":
-        usage["trafficType"] = "ON_DEMAND"
-    return usage
-
-
-def _prompt_details(text: int, image: int) -> list[dict[str, Any]]:
-    details = [{"modality": "TEXT", "tokenCount": text}]
-    if image:
-        details.append({"modality": "IMAGE", "tokenCount": image})
-    return details
-
-
-def _envelope(body: dict[str, Any], platform: str, ids: ReplyIds) -> dict[str, Any]:
+def _envelope(shaper: Shaper, body: dict[str, Any], *, first: bool) -> dict[str, Any]:
+    ids = shaper.ids
     body["modelVersion"] = ids.model_version
-    body["responseId"] = ids.response_id
-    if platform == "vertex":  # observed Vertex bodies list top-level keys alphabetically
+    if shaper.is_vertex:
         body["createTime"] = ids.create_time
-        return dict(sorted(body.items()))
+    body["responseId"] = ids.response_id
+    if first and ids.turn_token and not shaper.is_vertex:
+        body["turnToken"] = ids.turn_token
     return body
 
 
-# --- countTokens and GET ------------------------------------------------------------------------
+# --- countTokens --------------------------------------------------------------------------------
 
 
-def count_tokens_response(convo: Conversation, platform: str, model_id: str) -> dict[str, Any]:
+def count_tokens_response(convo: Conversation, platform: str, info: ModelInfo) -> dict[str, Any]:
     text = text_tokens(convo.text_chars)
-    image = convo.image_parts * INPUT_IMAGE_TOKENS.get(model_id, 258)
+    image = convo.image_parts * input_image_tokens(info)
     body: dict[str, Any] = {"totalTokens": text + image}
     if platform == "vertex":
         body["totalBillableCharacters"] = convo.text_chars
-    body["promptTokensDetails"] = _prompt_details(text, image)
+    details = [{"modality": "TEXT", "tokenCount": text}]
+    if image:
+        details.append({"modality": "IMAGE", "tokenCount": image})
+    body["promptTokensDetails"] = details
     return body
-
-
-def model_resource(info: ModelInfo, platform: str) -> dict[str, Any]:
-    """A plausible Model (AI Studio) or PublisherModel (Vertex) resource; numbers approximate."""
-    if platform == "vertex":
-        return {
-            "name": f"publishers/google/models/{info.id}", "versionId": "default",
-            "openSourceCategory": "PROPRIETARY",
-            "launchStage": "GA" if info.status == "ga" else "PUBLIC_PREVIEW",
-            "versionState": "VERSION_STATE_STABLE" if info.status == "ga"
-            else "VERSION_STATE_UNSTABLE",
-        }
-    return {
-        "name": f"models/{info.id}", "version": info.id.split("-")[1],
-        "displayName": info.nickname, "description": f"{info.nickname} ({info.id})",
-        "inputTokenLimit": 65536 if info.family == "gemini" else 480, "outputTokenLimit": 32768,
-        "supportedGenerationMethods": ["generateContent", "countTokens"]
-        if info.family == "gemini" else ["predict"],
-        "temperature": 1, "topP": 0.95, "topK": 64, "maxTemperature": 2,
-        "thinking": info.thinking != "none",
-    }
-
-
-# --- encoding -------------------------------------------------------------------------------------
-
-
-def encode_json(obj: Any, *, pretty: bool) -> list[bytes]:
-    """JSON bytes as pieces, with every Blob spliced in as standard base64."""
-    blobs: list[bytes] = []
-
-    def placeholder(value: Any) -> str:
-        if isinstance(value, Blob):
-            blobs.append(value.data)
-            return f"{_BLOB_MARK}{len(blobs) - 1}{_BLOB_MARK}"
-        raise TypeError(f"cannot encode {type(value).__name__}")
-
-    if pretty:
-        text = json.dumps(obj, indent=2, ensure_ascii=False, default=placeholder)
-    else:  # Google's one-line form: no space after commas, one after colons
-        text = json.dumps(obj, separators=(",", ": "), ensure_ascii=False, default=placeholder)
-    pieces = text.split(_BLOB_MARK)
-    return [base64.b64encode(blobs[int(piece)]) if k % 2 else piece.encode()
-            for k, piece in enumerate(pieces)]
-
-
-def encode_sse(chunks: list[dict[str, Any]], line_end: str = "\n") -> list[bytes]:
-    """`data: {json}` events (docs/wire-notes.md "Streaming"); each event is one piece so images stay whole."""
-    end = (line_end * 2).encode()
-    return [b"".join([b"data: ", *encode_json(chunk, pretty=False), end]) for chunk in chunks]
-
-
-def encode_json_array(chunks: list[dict[str, Any]]) -> list[bytes]:
-    """The non-SSE stream: one JSON array, one element per piece (`[{…}\\n,\\r\\n{…}]`)."""
-    pieces = []
-    for index, chunk in enumerate(chunks):
-        lead = b"[" if index == 0 else b",\r\n"
-        pieces.append(b"".join([lead, *encode_json(chunk, pretty=True)]))
-    pieces.append(b"]")
-    return pieces

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Method = Literal["generateContent", "streamGenerateContent", "countTokens", "predict", "get"]
+Method = Literal["generateContent", "streamGenerateContent", "countTokens", "predict", "get",
+                 "list"]
 POST_METHODS: tuple[str, ...] = ("generateContent", "streamGenerateContent", "countTokens", "predict")
-ROUTES: tuple[str, ...] = ("generateContent", "streamGenerateContent", "countTokens", "get", "predict")
+ROUTES: tuple[str, ...] = ("generateContent", "streamGenerateContent", "countTokens", "get",
+                           "predict", "list")
 AISTUDIO_VERSIONS = ("v1", "v1beta")
 VERTEX_VERSIONS = ("v1", "v1beta1")
 
@@ -43,20 +45,23 @@ class ApiTarget:
     def rpc_method(self) -> str:
         """The RPC name Google puts in ErrorInfo.metadata.method (docs/wire-notes.md "Errors")."""
         if self.platform == "aistudio":
-            if self.method == "get":
-                return f"google.ai.generativelanguage.{self.version}.ModelService.GetModel"
+            if self.method in ("get", "list"):
+                name = "GetModel" if self.method == "get" else "ListModels"
+                return f"google.ai.generativelanguage.{self.version}.ModelService.{name}"
             service = "PredictionService" if self.method == "predict" else "GenerativeService"
             return f"google.ai.generativelanguage.{self.version}.{service}.{_RPC_NAMES[self.method]}"
-        if self.method == "get":
-            return f"google.cloud.aiplatform.{self.version}.ModelGardenService.GetPublisherModel"
+        if self.method in ("get", "list"):
+            name = "GetPublisherModel" if self.method == "get" else "ListPublisherModels"
+            return f"google.cloud.aiplatform.{self.version}.ModelGardenService.{name}"
         return f"google.cloud.aiplatform.{self.version}.PredictionService.{_RPC_NAMES[self.method]}"
 
 
 def parse_target(http_method: str, path: str) -> ApiTarget | None:
     """The API target of an AI Studio or Vertex path, or None if Google would 404 the URL."""
     parts = path.strip("/").split("/")
-    if len(parts) < 3:
-        return None
+    listed = _list_target(http_method, parts)
+    if listed is not None or len(parts) < 3:
+        return listed
     version, rest = parts[0], parts[1:]
     if rest[0] == "models" and len(rest) == 2 and version in AISTUDIO_VERSIONS:
         return _target("aistudio", "key", version, rest[1], http_method)
@@ -68,6 +73,17 @@ def parse_target(http_method: str, path: str) -> ApiTarget | None:
             and rest[4:7] == ["publishers", "google", "models"]):
         return _target("vertex", "project", version, rest[7], http_method,
                        project=rest[1], location=rest[3])
+    return None
+
+
+def _list_target(http_method: str, parts: list[str]) -> ApiTarget | None:
+    """`GET /v1beta/models` (AI Studio) and `GET /v1beta1/publishers/google/models` (Vertex)."""
+    if http_method != "GET":
+        return None
+    if len(parts) == 2 and parts[1] == "models" and parts[0] in AISTUDIO_VERSIONS:
+        return ApiTarget("aistudio", "key", parts[0], "", "list")
+    if parts[1:] == ["publishers", "google", "models"] and parts[0] == "v1beta1":
+        return ApiTarget("vertex", "express", parts[0], "", "list")
     return None
 
 

@@ -69,6 +69,7 @@ _VERTEX_EXTRA: dict[str, dict[str, Field]] = {
                            "generationConfig": Field("GenerationConfig")},
 }
 _AISTUDIO_EXTRA: dict[str, dict[str, Field]] = {
+    "GenerateContentRequest": {"serviceTier": _SCALAR},
     "GenerationConfig": {"enableEnhancedCivicAnswers": _SCALAR},
 }
 

@@ -16,8 +16,10 @@ from playground.emulator.auth import TokenStore
 from playground.emulator.config import EmulatorConfig
 from playground.emulator.faults import FaultQueue
 from playground.emulator.latency import LatencyModel
+from playground.emulator.lineup import Lineup
 from playground.emulator.render import RenderCache
 from playground.emulator.requestlog import RequestLog
+from playground.emulator.signatures import Signer
 
 
 class EmulatorState:
@@ -29,6 +31,9 @@ class EmulatorState:
         self.log = RequestLog(config.request_log_size)
         self.cache = RenderCache(config.render_cache_bytes)
         self.service_accounts: dict[str, str] = dict(config.service_account_keys)
+        self.signer = Signer(config.seed, dict(config.signature_chars))
+        self.lineup = Lineup(config.today, config.extra_models, config.hidden_models,
+                             config.imagen)
         self._workers: RunVar[anyio.CapacityLimiter] = RunVar(f"emulator-workers-{id(self)}")
 
     @property
@@ -43,13 +48,15 @@ class EmulatorState:
             return limiter
 
     def reset(self) -> None:
-        """Scripts, explicit latency and the request log; the profile and RNG back to config.
+        """Scripts, explicit latency, the request log and the lineup (day, extra and hidden
+        models); the profile and RNG back to config.
 
         Issued tokens, registered service accounts and the render cache survive a reset.
         """
         self.faults.clear()
         self.latency.reset()
         self.log.clear()
+        self.lineup.reset()
 
     def snapshot(self) -> dict[str, Any]:
         return {
@@ -65,6 +72,7 @@ class EmulatorState:
                 "tokens_issued": self.tokens.issued,
             },
             "render_cache": self.cache.stats(),
+            "lineup": self.lineup.snapshot(),
             "config": {
                 "api_keys_restricted": bool(self.config.api_keys),
                 "vertex_api_keys_restricted": bool(self.config.vertex_api_keys),

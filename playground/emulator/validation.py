@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,14 +18,16 @@ from playground.domain.catalog import MODELS, STANDARD_RATIOS, ModelInfo
 from playground.emulator import envelopes
 from playground.emulator.config import EmulatorConfig
 from playground.emulator.contents import Conversation, add_system_text, check_contents
+from playground.emulator.lineup import Lineup, Offer, is_text_model
 from playground.emulator.routing import ApiTarget
-from playground.emulator.schema import normalize
+from playground.emulator.schema import camel, normalize, snake
 
 MODALITIES = ("TEXT", "IMAGE", "AUDIO")
 THINKING_LEVELS = ("MINIMAL", "LOW", "MEDIUM", "HIGH")
 PERSON_GENERATION = ("ALLOW_ALL", "ALLOW_ADULT", "ALLOW_NONE")
 PROMINENT_PEOPLE = ("ALLOW_PROMINENT_PEOPLE", "BLOCK_PROMINENT_PEOPLE")
 OUTPUT_TYPES = ("image/png", "image/jpeg", "image/webp")
+SERVICE_TIERS = ("standard", "flex", "priority")
 
 
 @dataclass(frozen=True)
@@ -45,47 +49,77 @@ class GenerationSpec:
     include_thoughts: bool
     thinking_level: str | None
     seed: int | None
+    service_tier: str = "standard"
 
 
 def parse_json(body: bytes) -> dict[str, Any]:
+    """The request object. Google's JSON front end refuses bytes that are not UTF-8 and `\\u`
+    escapes of unpaired surrogates, both as "Invalid JSON payload received. …" (the sentence
+    after it is ours, UNCONFIRMED)."""
     if not body.strip():
         return {}
     try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise envelopes.invalid_json("Invalid UTF-8 in the request body.") from None
+    except json.JSONDecodeError:
         raise envelopes.invalid_json("Unexpected token.") from None
     if not isinstance(data, dict):
         raise envelopes.invalid_json("Expected an object at the top level.")
+    if _ESCAPED_SURROGATE.search(body) and _has_lone_surrogate(data):
+        raise envelopes.invalid_json("Unpaired surrogate in a string.")
     return data
 
 
-def resolve_model(target: ApiTarget, config: EmulatorConfig) -> ModelInfo:
-    """The catalogue entry, or each platform's 404 (docs/wire-notes.md "Errors"); Imagen per `config.imagen`."""
-    info = MODELS.get(target.model)
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(node: Any) -> bool:
+    """json.loads joins escaped pairs into one character; any surrogate left is unpaired."""
+    if isinstance(node, str):
+        return bool(_SURROGATE.search(node))
+    if isinstance(node, list):
+        return any(_has_lone_surrogate(item) for item in node)
+    if isinstance(node, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in node.items())
+    return False
+
+
+def resolve_model(target: ApiTarget, config: EmulatorConfig, lineup: Lineup) -> Offer:
+    """The model as the platform offers it today, or each platform's 404 (docs/emulator.md
+    "Models and lifecycle"); Imagen per `config.imagen`."""
+    offer = lineup.offer(target.model, target.platform)
+    known = MODELS.get(target.model)
     if target.platform == "aistudio":
-        if info is None or "aistudio" not in info.platforms:
-            raise envelopes.aistudio_model_not_found(target.model, target.version, target.method)
-        if info.family == "imagen" and config.imagen == "retired":
+        if offer is None and known is not None and known.family == "imagen":
             raise envelopes.aistudio_model_retired(target.model)
-        serves = ("predict", "get") if info.family == "imagen" else (
-            "generateContent", "streamGenerateContent", "countTokens", "get")
-        if target.method not in serves:
+        if offer is None or target.method not in _serves(offer.info):
             raise envelopes.aistudio_model_not_found(target.model, target.version, target.method)
-        return info
+        return offer
     location = target.location or "global"
-    if (info is None or "vertex" not in info.platforms or location not in info.vertex_locations
-            or (info.family == "imagen" and config.imagen == "retired")):
+    info = offer.info if offer is not None else None
+    if info is None or (info.vertex_locations and location not in info.vertex_locations):
         raise envelopes.vertex_model_not_found(config.project_number, location, target.model)
     if info.family == "gemini" and target.method == "predict":
         raise envelopes.gemini_via_predict()
-    if info.family == "imagen" and target.method not in ("predict", "get"):
+    if target.method not in _serves(info):
         raise envelopes.vertex_model_not_found(config.project_number, location, target.model)
-    return info
+    return offer
+
+
+def _serves(info: ModelInfo) -> tuple[str, ...]:
+    if info.family == "imagen":
+        return ("predict", "get")
+    return ("generateContent", "streamGenerateContent", "countTokens", "get", "predict")
 
 
 def check_generate_schema(target: ApiTarget, raw: dict[str, Any],
                           config: EmulatorConfig) -> dict[str, Any]:
+    tier = _vertex_tier_field(target, raw, config)
     body = normalize(raw, "GenerateContentRequest", target.platform)
+    if tier is not None:
+        body["serviceTier"] = tier
     gen = body.get("generationConfig") or {}
     if (target.platform == "aistudio" and target.version == "v1"
             and config.aistudio_v1_rejects_modalities):
@@ -96,14 +130,46 @@ def check_generate_schema(target: ApiTarget, raw: dict[str, Any],
     return body
 
 
+def _vertex_tier_field(target: ApiTarget, raw: dict[str, Any],
+                       config: EmulatorConfig) -> Any:
+    """Vertex's tier field, if one is configured (taken out before the unknown-name check)."""
+    name = config.vertex_service_tier_field
+    if target.platform != "vertex" or not name:
+        return None
+    for key in (camel(name), snake(name)):
+        if key in raw:
+            return raw.pop(key)
+    return None
+
+
+def _service_tier(value: Any, info: ModelInfo) -> str:
+    """AI Studio's top-level `serviceTier` (google-genai sends it there): standard, flex or
+    priority, case-insensitive; a tier the catalog does not list for the model → 400 (our
+    wording, UNCONFIRMED)."""
+    if value is None:
+        return "standard"
+    tier = str(value).lower() if isinstance(value, str) else None
+    if tier == "unspecified":
+        return "standard"
+    if tier not in SERVICE_TIERS:
+        raise envelopes.bad_value("service_tier", "TYPE_ENUM", value)
+    if tier != "standard" and tier not in info.service_tiers:
+        raise envelopes.invalid_argument(
+            f"Service tier {tier} is not supported for models/{info.id}.")
+    return tier
+
+
 def validate_generate(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
-                      config: EmulatorConfig) -> GenerationSpec:
-    convo = _conversation(target, body, info, config)
+                      config: EmulatorConfig,
+                      signature_ok: Callable[[str], bool] | None = None) -> GenerationSpec:
+    convo = _conversation(target, body, info, config, signature_ok=signature_ok)
     gen = body.get("generationConfig") or {}
     modalities = _modalities(gen.get("responseModalities"))
+    if is_text_model(info) and "IMAGE" in modalities:  # wording UNCONFIRMED
+        raise envelopes.invalid_argument(
+            "Model does not support the requested response modalities: image")
     thinking = gen.get("thinkingConfig") or {}
-    level = _enum(thinking.get("thinkingLevel"), THINKING_LEVELS,
-                  "generation_config.thinking_config.thinking_level")
+    level = _thinking_level(thinking.get("thinkingLevel"), info, target.platform)
     image = gen.get("imageConfig") or {}
     ratio, size = _ratio_and_size(image, info, convo, config)
     mime, quality = _output_format(target.platform, image, info, config)
@@ -113,9 +179,11 @@ def validate_generate(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
         text_chars=convo.text_chars, input_digests=tuple(i.digest for i in convo.images),
         input_image_parts=convo.image_parts, aspect_ratio=ratio, image_size=size,
         width=width, height=height, output_mime=mime, quality=quality,
-        want_text="TEXT" in modalities, want_image=not modalities or "IMAGE" in modalities,
+        want_text="TEXT" in modalities or is_text_model(info),
+        want_image=not is_text_model(info) and (not modalities or "IMAGE" in modalities),
         include_thoughts=bool(thinking.get("includeThoughts")),
-        thinking_level=level.lower() if level else None, seed=_int_or_none(gen.get("seed")),
+        thinking_level=level or info.default_thinking_level,
+        seed=_int_or_none(gen.get("seed")), service_tier=_service_tier(body.get("serviceTier"), info),
     )
 
 
@@ -129,13 +197,15 @@ def validate_count(target: ApiTarget, raw: dict[str, Any], info: ModelInfo,
 
 
 def _conversation(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
-                  config: EmulatorConfig, *, counting: bool = False) -> Conversation:
+                  config: EmulatorConfig, *, counting: bool = False,
+                  signature_ok: Callable[[str], bool] | None = None) -> Conversation:
     """Roles and parts; countTokens does not check signatures (nothing is generated)."""
-    needs_signatures = (target.platform == "aistudio" and info.id.startswith("gemini-3")
-                        and config.aistudio_checks_thought_signatures and not counting)
+    checks = (target.platform == "aistudio" and info.signs_parts
+              and config.aistudio_checks_thought_signatures and not counting)
+    verify = signature_ok if checks and config.signature_check == "issued" else None
     convo = check_contents(body.get("contents") or [], platform=target.platform,
-                           needs_signatures=needs_signatures,
-                           checks_mime=config.aistudio_checks_input_mime)
+                           needs_signatures=checks, checks_mime=config.aistudio_checks_input_mime,
+                           signature_ok=verify)
     add_system_text(body.get("systemInstruction"), convo)
     return convo
 
@@ -164,11 +234,39 @@ def _enum(value: Any, allowed: tuple[str, ...], path: str) -> str | None:
     raise envelopes.bad_value(path, "TYPE_ENUM", value)
 
 
+def _thinking_level(value: Any, info: ModelInfo, platform: str) -> str | None:
+    """The requested level (lower case), checked against the model's own list.
+
+    Texts: a level the model lacks → "Thinking level MINIMAL is not supported for this model…"
+    (vercel/ai fixture issue-22372-live-errors.json, a text model); a level sent to a model that
+    takes none → Vertex "Unable to submit request because thinking_level is not supported by
+    this model." (https://github.com/BerriAI/litellm/issues/17074, Pro Image) and AI Studio
+    "Thinking is not enabled for models/M" (https://github.com/CherryHQ/cherry-studio/issues/9738).
+    """
+    level = _enum(value, THINKING_LEVELS, "generation_config.thinking_config.thinking_level")
+    if level is None:
+        return None
+    if info.thinking == "levels" and level.lower() in info.thinking_levels:
+        return level.lower()
+    if info.thinking == "levels":
+        raise envelopes.invalid_argument(
+            f"Thinking level {level} is not supported for this model. Please retry with other "
+            "thinking level.")
+    if platform == "vertex":
+        raise envelopes.invalid_argument(
+            "Unable to submit request because thinking_level is not supported by this model.")
+    if info.thinking == "none":
+        raise envelopes.invalid_argument(f"Thinking is not enabled for models/{info.id}")
+    raise envelopes.invalid_argument(
+        f"Thinking level {level} is not supported for this model. Please retry with other "
+        "thinking level.")
+
+
 def _ratio_and_size(image: dict[str, Any], info: ModelInfo, convo: Conversation,
                     config: EmulatorConfig) -> tuple[str, str]:
     ratios = info.ratios
-    if info.id == "gemini-3.1-flash-lite-image" and config.lite_ratios == 10:
-        ratios = STANDARD_RATIOS
+    if "ratios" in info.unconfirmed and config.lite_ratios == 10:
+        ratios = STANDARD_RATIOS  # the catalog doubts its ratio list (today: Lite's 14 vs 10)
     ratio = image.get("aspectRatio") or _default_ratio(convo, ratios, info.default_ratio)
     size = image.get("imageSize") or info.default_size
     if ratio not in ratios:

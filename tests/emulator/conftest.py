@@ -16,7 +16,7 @@ from playground.emulator import (
     make_service_account_info,
     start_emulator,
 )
-from tests.emulator.helpers import KEY, AsgiClient, asgi
+from tests.emulator.helpers import KEY, SUMMER_2026, AsgiClient, asgi
 
 SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
 
@@ -69,3 +69,9 @@ def in_process() -> AsgiClient:
     """A default-config app in-process, shared (the render cache makes repeats cheap)."""
     return asgi()
 
+
+
+@pytest.fixture(scope="session")
+def summer() -> AsgiClient:
+    """In-process, as of a day when 2.5 Flash Image was still served on AI Studio."""
+    return asgi(EmulatorConfig(today=SUMMER_2026, accept_unknown_tokens=True))

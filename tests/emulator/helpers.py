@@ -16,6 +16,10 @@ PRO = "gemini-3-pro-image-preview"
 FLASH = "gemini-3.1-flash-image"
 FLASH25 = "gemini-2.5-flash-image"
 LITE = "gemini-3.1-flash-lite-image"
+NB21 = "gemini-nano-banana-2.1"
+#: A day on which every catalog Gemini model is still served on AI Studio (2.5 Flash Image shut
+#: down there on 2026-10-02; 3.1 Flash was deprecated 2026-10-06).
+SUMMER_2026 = "2026-09-01"
 
 
 def aistudio_path(model: str = PRO, method: str = "generateContent", version: str = "v1beta") -> str:

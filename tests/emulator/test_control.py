@@ -71,12 +71,28 @@ def test_state_shows_profile_scripts_and_counts(emu) -> None:
     ("/_emulator/faults", {"fault": "429", "route": "embed"}),
     ("/_emulator/latency", {"ttfb_s": -1}),
     ("/_emulator/latency", {"ttfb_s": "soon"}),
+    ("/_emulator/latency", {"ttfb_s": True}),
+    ("/_emulator/latency", {"ttfb_s": [1]}),
+    ("/_emulator/latency", {"platform": ["vertex"]}),
+    ("/_emulator/faults", {"fault": "418"}),
+    ("/_emulator/faults", {"fault": ["429"]}),
+    ("/_emulator/faults", {"fault": "429", "count": "3"}),
+    ("/_emulator/faults", {"fault": "429", "params": [1, 2]}),
+    ("/_emulator/faults", {"fault": "429", "platform": 7}),
+    ("/_emulator/profile", {"profile": ["measured"]}),
     ("/_emulator/profile", {"profile": "warp"}),
     ("/_emulator/service-accounts", {"client_email": "x"}),
 ])
 def test_control_rejects_bad_input_with_400(emu, http, path, payload) -> None:
     response = http.post(path, json=payload)
     assert response.status_code == 400 and response.json()["error"]
+
+
+def test_control_rejects_bodies_that_are_not_json(emu, http) -> None:
+    for raw in (b"{not json", b"\xff\xfe{}", b"[1, 2]"):
+        response = http.post("/_emulator/faults", content=raw)
+        assert response.status_code == 400 and response.json()["error"]
+    assert http.get("/_emulator/requests?limit=-2").status_code == 400
 
 
 def test_control_paths_are_not_api_paths(emu, http) -> None:

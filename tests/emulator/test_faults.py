@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from playground.domain.imaging import sniff_format
+from playground.emulator.fault_params import PARAMS
 from playground.emulator.faults import FAULT_KINDS
 from tests.emulator.helpers import (
     FLASH,
@@ -48,9 +49,12 @@ def test_429_aistudio_quota_envelope(emu, send) -> None:
     assert error["status"] == "RESOURCE_EXHAUSTED"
     assert error["message"].startswith("You exceeded your current quota, please check your plan")
     assert error["message"].endswith("Please retry in 7s.")
-    quota, help_, retry = error["details"]
+    help_, quota, retry = error["details"]  # Help first since 2026
     assert quota["@type"].endswith("QuotaFailure")
-    assert quota["violations"][0]["quotaDimensions"] == {"location": "global", "model": PRO}
+    # the quota's model name, not the requested preview id
+    assert quota["violations"][0]["quotaDimensions"] == {"location": "global",
+                                                         "model": "gemini-3-pro-image"}
+    assert "model: gemini-3-pro-image\n" in error["message"]
     assert help_["@type"].endswith("Help") and help_["links"][0]["url"].startswith("https://ai.google.dev")
     assert retry == {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "7s"}
 
@@ -59,8 +63,22 @@ def test_429_zero_quota_wording(emu, send) -> None:
     emu.control.script("429", zero_quota=True)
     error = _error(send("aistudio"))
     assert "generate_content_free_tier_requests, limit: 0, model: " in error["message"]
-    assert error["details"][0]["violations"][0]["quotaId"].endswith("-FreeTier")
-    assert error["details"][2]["retryDelay"] == "53s"
+    assert error["details"][1]["violations"][0]["quotaId"].endswith("-FreeTier")
+    assert error["details"][2]["retryDelay"] == "53.016342224s"
+    assert error["message"].endswith("Please retry in 53.016342224s.")
+
+
+@pytest.mark.parametrize(("delay", "retry_info", "sentence"), [
+    (57.238747106, "57.238747106s", "57.238747106s"), (10.5, "10.500s", "10.5s"),
+    (51, "51s", "51s"), (0.738405416, "0.738405416s", "738.405416ms"),
+    (62.25, "62.250s", "1m2.25s"),
+])
+def test_429_delays_in_protobuf_and_go_forms(emu, send, delay, retry_info, sentence) -> None:
+    emu.control.script("429", retry_delay_s=delay)
+    error = _error(send("aistudio", model=FLASH))
+    assert error["details"][2]["retryDelay"] == retry_info
+    assert error["message"].endswith(f"Please retry in {sentence}.")
+    assert "model: gemini-3.1-flash-image\n" in error["message"]  # a GA id is its own name
 
 
 def test_429_vertex_dsq_has_no_details(emu, send) -> None:
@@ -145,39 +163,78 @@ def test_drop_leaves_an_incomplete_body(emu, send, method, query) -> None:
     assert send("aistudio").status_code == 200  # the server is fine afterwards
 
 
-@pytest.mark.parametrize(("fault", "reason"), [("image_safety", "IMAGE_SAFETY"),
-                                               ("image_prohibited_content",
-                                                "IMAGE_PROHIBITED_CONTENT"),
-                                               ("no_image", "NO_IMAGE")])
+@pytest.mark.parametrize(("fault", "reason"), [
+    ("image_safety", "IMAGE_SAFETY"), ("image_prohibited_content", "IMAGE_PROHIBITED_CONTENT"),
+    ("image_other", "IMAGE_OTHER"), ("image_recitation", "IMAGE_RECITATION"),
+    ("no_image", "NO_IMAGE")])
 @pytest.mark.parametrize("platform", ["aistudio", "vertex"])
-def test_blocked_candidates(emu, send, fault, reason, platform) -> None:
+@pytest.mark.parametrize("model", [PRO, FLASH])
+def test_image_less_finishes(emu, send, fault, reason, platform, model) -> None:
     emu.control.script(fault)
-    payload = send(platform).json()
-    candidate = payload["candidates"][0]
+    payload = send(platform, model=model).json()
+    (candidate,) = payload["candidates"]
     assert candidate["finishReason"] == reason
-    assert "parts" not in candidate["content"]
+    if platform == "aistudio":  # content {} and index 0, as captured
+        assert candidate["content"] == {} and candidate["index"] == 0
+        assert list(candidate)[-1] == "index"
+    else:  # {"role": "model"}, no index
+        assert candidate["content"] == {"role": "model"} and "index" not in candidate
     if reason == "IMAGE_SAFETY":
         assert candidate["finishMessage"].startswith("Unable to show the generated image.")
         assert "You will not be charged for blocked images." in candidate["finishMessage"]
     if reason == "IMAGE_PROHIBITED_CONTENT":
         assert "Support code: 42876398" in candidate["finishMessage"]
+    if reason == "IMAGE_OTHER":
+        assert candidate["finishMessage"] == (
+            "Unable to show the generated image. The model could not generate the image based on "
+            "the prompt provided. You will not be charged for this request. Try rephrasing the "
+            "prompt.")
+    if reason in ("NO_IMAGE", "IMAGE_RECITATION"):
+        assert "finishMessage" not in candidate
     usage = payload["usageMetadata"]
-    assert usage.get("candidatesTokenCount", 0) == 0
-    assert usage["totalTokenCount"] == usage["promptTokenCount"] + usage["thoughtsTokenCount"]
+    assert "candidatesTokenCount" not in usage and "candidatesTokensDetails" not in usage
+    if model == PRO:  # thinking is billed on blocked Pro answers
+        assert usage["thoughtsTokenCount"] > 0
+        assert usage["totalTokenCount"] == usage["promptTokenCount"] + usage["thoughtsTokenCount"]
+    else:
+        assert "thoughtsTokenCount" not in usage
+        assert usage["totalTokenCount"] == usage["promptTokenCount"]
+
+
+def test_no_image_body_is_the_captured_shape(emu, send) -> None:
+    emu.control.script("no_image")
+    payload = send("aistudio", model=FLASH).json()
+    assert list(payload) == ["candidates", "usageMetadata", "modelVersion", "responseId",
+                             "turnToken"]
+    assert payload["candidates"] == [{"content": {}, "finishReason": "NO_IMAGE", "index": 0}]
+    assert list(payload["usageMetadata"]) == ["promptTokenCount", "totalTokenCount",
+                                              "promptTokensDetails", "serviceTier"]
 
 
 def test_prompt_blocked(emu, send) -> None:
     emu.control.script("prompt_blocked", platform="aistudio")
-    emu.control.script("prompt_blocked", platform="aistudio", reason="PROHIBITED_CONTENT",
-                       message="Blocked.")
+    emu.control.script("prompt_blocked", platform="aistudio", reason="OTHER", message="Blocked.")
     first = send("aistudio").json()
-    assert "candidates" not in first
-    assert first["promptFeedback"] == {"blockReason": "OTHER"}
-    assert first["usageMetadata"]["candidatesTokenCount"] == 0
-    assert first["usageMetadata"]["totalTokenCount"] == first["usageMetadata"]["promptTokenCount"]
+    assert list(first)[:2] == ["promptFeedback", "usageMetadata"] and "candidates" not in first
+    assert first["promptFeedback"] == {"blockReason": "PROHIBITED_CONTENT"}  # no message
+    usage = first["usageMetadata"]
+    assert list(usage) == ["promptTokenCount", "totalTokenCount", "promptTokensDetails",
+                           "serviceTier"]
+    assert usage["totalTokenCount"] == usage["promptTokenCount"]
     second = send("aistudio").json()
-    assert second["promptFeedback"] == {"blockReason": "PROHIBITED_CONTENT",
-                                        "blockReasonMessage": "Blocked."}
+    assert second["promptFeedback"] == {"blockReason": "OTHER", "blockReasonMessage": "Blocked."}
+
+
+def test_prompt_blocked_on_vertex_carries_its_message(emu, send) -> None:
+    emu.control.script("prompt_blocked", platform="vertex")
+    payload = send("vertex").json()
+    assert list(payload) == ["promptFeedback", "usageMetadata", "modelVersion", "createTime",
+                             "responseId"]
+    assert payload["promptFeedback"] == {
+        "blockReason": "PROHIBITED_CONTENT",
+        "blockReasonMessage": "The prompt is blocked due to prohibited contents"}
+    assert list(payload["usageMetadata"]) == ["promptTokenCount", "totalTokenCount",
+                                              "trafficType", "promptTokensDetails"]
 
 
 @pytest.mark.parametrize("platform", ["aistudio", "vertex"])
@@ -192,8 +249,10 @@ def test_stream_error_after_the_stream_opened(emu, send) -> None:
     emu.control.script("stream_error", route="streamGenerateContent")
     response = send("aistudio", "streamGenerateContent", "?alt=sse", request=request)
     assert response.status_code == 200
-    head, _, tail = response.text.rpartition("\n\n")
-    assert parse_sse(head + "\n\n")[0]["candidates"][0]["content"]["parts"][0]["thought"]
+    head, _, tail = response.text.rpartition("\r\n\r\n")
+    events = parse_sse(head + "\r\n\r\n")
+    assert len(events) == 4  # two thought texts, two drafts; the final image never came
+    assert all(e["candidates"][0]["content"]["parts"][0]["thought"] for e in events)
     assert json.loads(tail)["error"]["status"] == "UNAVAILABLE"
     emu.control.script("stream_error", code=500)
     array = json.loads(send("vertex", "streamGenerateContent", request=request).text)
@@ -235,6 +294,7 @@ def test_faults_fire_on_matching_route_only(emu, send, http) -> None:
 
 
 def test_every_fault_kind_is_scriptable(emu) -> None:
+    assert set(PARAMS) == set(FAULT_KINDS)  # every kind says which params it takes
     for fault in FAULT_KINDS:
         emu.control.script(fault, platform="vertex", route="countTokens")
     assert len(emu.control.pending_faults()) == len(FAULT_KINDS)
@@ -242,3 +302,58 @@ def test_every_fault_kind_is_scriptable(emu) -> None:
         emu.control.script("418")
     with pytest.raises(ValueError, match="count"):
         emu.control.script("429", count=0)
+
+
+def test_consumer_suspended_echoes_the_key_sent(emu, http) -> None:
+    emu.control.script("consumer_suspended", platform="aistudio")
+    response = http.post(aistudio_path(FLASH) + "?key=AIzaSyEXAMPLE-suspended", json=body())
+    assert response.status_code == 403
+    assert _error(response) == {
+        "code": 403, "status": "PERMISSION_DENIED",
+        "message": "Permission denied: Consumer 'api_key:AIzaSyEXAMPLE-suspended' has been "
+                   "suspended.",
+        "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                     "reason": "CONSUMER_SUSPENDED", "domain": "googleapis.com"}]}
+    assert "AIzaSyEXAMPLE-suspended" not in str(emu.control.requests())  # the log still masks
+
+
+@pytest.mark.parametrize("platform", ["aistudio", "vertex"])
+def test_location_unsupported(emu, send, platform) -> None:
+    emu.control.script("location_unsupported")
+    response = send(platform)
+    assert response.status_code == 400
+    assert _error(response) == {"code": 400, "status": "FAILED_PRECONDITION",
+                                "message": "User location is not supported for the API use."}
+
+
+@pytest.mark.parametrize("method", ["generateContent", "streamGenerateContent"])
+def test_undecodable_image_is_valid_base64_of_a_truncated_jpeg(emu, send, method) -> None:
+    emu.control.script("undecodable_image")
+    query = "?alt=sse" if method == "streamGenerateContent" else ""
+    response = send("aistudio", method, query, model=FLASH)
+    payload = parse_sse(response.text)[0] if query else response.json()
+    declared, data = final_image(payload)
+    assert declared == "image/jpeg" and len(data) == 45 and data[:2] == b"\xff\xd8"
+    assert b"\xff\xd9" not in data  # no end-of-image marker: not a complete image
+
+
+def test_redacted_image_data_is_a_placeholder_text(emu, send) -> None:
+    emu.control.script("redacted_image_data")
+    payload = send("aistudio", model=FLASH).json()
+    part = payload["candidates"][0]["content"]["parts"][0]
+    assert part["inlineData"] == {"mimeType": "image/jpeg", "data": "<redacted; length=439196>"}
+    assert payload["candidates"][0]["finishReason"] == "STOP"
+
+
+@pytest.mark.parametrize(("fault", "params"), [
+    ("429", {"retry_delay_s": "soon"}), ("429", {"retry_delay_s": -1}),
+    ("429", {"zero_quota": "yes"}), ("503", {"wording": "busy"}), ("503", {"retry_delay_s": 1}),
+    ("stream_error", {"code": 418}), ("drop", {"fraction": 2}), ("drop", {"fraction": "half"}),
+    ("prompt_blocked", {"reason": "BORED"}), ("undecodable_image", {"length": 0}),
+    ("image_safety", {"message": 3}),
+])
+def test_bad_fault_params_are_400_when_scripted(emu, http, fault, params) -> None:
+    response = http.post("/_emulator/faults", json={"fault": fault, "params": params})
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]
+    assert emu.control.pending_faults() == []

@@ -11,6 +11,7 @@ from PIL import Image
 from playground.domain.catalog import MODELS, gemini_models
 from playground.domain.imaging import metadata_segments, open_image, read_dimensions, sniff_format
 from playground.emulator import EmulatorConfig
+from playground.emulator.lineup import GONE
 from playground.emulator.render import ImageJob, encode_png, render_image
 from playground.emulator.scene import render_scene
 from tests.emulator.helpers import (
@@ -54,12 +55,15 @@ def _generate(client: AsgiClient, platform: str, headers: dict[str, str], model:
 
 @pytest.mark.parametrize("platform", ["aistudio", "vertex"])
 def test_every_model_ratio_and_small_size_has_catalogue_dimensions(in_process: AsgiClient, vx,
+                                                                    summer: AsgiClient,
                                                                     platform: str) -> None:
     headers = AI if platform == "aistudio" else vx
     cases = _cases()
     assert len(cases) > 90
     for model, ratio, size in cases:
-        declared, data = _generate(in_process, platform, headers, model, ratio, size)
+        served_now = MODELS[model].state_on(platform) not in GONE  # else: as of the summer
+        client = in_process if served_now else summer
+        declared, data = _generate(client, platform, headers, model, ratio, size)
         assert read_dimensions(data) == MODELS[model].dimensions[(ratio, size)], (model, ratio, size)
         expected = MODELS[model].default_mime[platform]
         assert sniff_format(data) == expected == declared, (platform, model)
@@ -129,6 +133,9 @@ def test_aistudio_jpeg_carries_jfif_300dpi_and_c2pa_app11(in_process: AsgiClient
     app11 = data.index(b"\xff\xeb")
     assert data[app11 + 4:app11 + 12] == b"JP\x00\x01\x00\x00\x00\x01"
     assert data[app11 + 16:app11 + 20] == b"jumb"
+    # the captured Pro JPEG's sizes: a 5,990-byte APP11 segment around a 5,980-byte JUMBF box
+    assert int.from_bytes(data[app11 + 2:app11 + 4], "big") == 5990
+    assert int.from_bytes(data[app11 + 12:app11 + 16], "big") == 5980
 
 
 def test_vertex_png_carries_raw_exif_profile_and_optional_cabx(in_process: AsgiClient, vx) -> None:
@@ -143,8 +150,8 @@ def test_vertex_png_carries_raw_exif_profile_and_optional_cabx(in_process: AsgiC
     assert metadata_segments(data) == []
 
 
-def test_flash25_is_png_on_aistudio(in_process: AsgiClient) -> None:
-    declared, data = _generate(in_process, "aistudio", AI, FLASH25, "16:9", "1K")
+def test_flash25_is_png_on_aistudio(summer: AsgiClient) -> None:
+    declared, data = _generate(summer, "aistudio", AI, FLASH25, "16:9", "1K")
     assert declared == sniff_format(data) == "image/png"
     assert read_dimensions(data) == (1344, 768)
 

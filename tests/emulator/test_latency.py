@@ -109,7 +109,7 @@ def _target(platform: str, model: str) -> ApiTarget:
 
 
 @pytest.mark.parametrize(("platform", "model", "family"), [
-    ("aistudio", PRO, "pro"), ("vertex", PRO, "pro"), ("vertex", FLASH, "flash31"),
+    ("aistudio", PRO, "pro"), ("vertex", PRO, "pro"), ("vertex", FLASH, "flash"), ("aistudio", "gemini-nano-banana-2.1", "flash"),
     ("vertex", "gemini-2.5-flash-image", "flash25"),
 ])
 def test_measured_profile_matches_p50_and_p95(platform, model, family) -> None:

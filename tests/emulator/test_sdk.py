@@ -8,7 +8,7 @@ from google.genai import errors, types
 
 from playground.domain.catalog import MODELS
 from playground.domain.imaging import read_dimensions, sniff_format
-from tests.emulator.helpers import FLASH, FLASH25, PRO
+from tests.emulator.helpers import FLASH, FLASH25, NB21, PRO, SUMMER_2026
 
 
 @pytest.fixture
@@ -38,6 +38,7 @@ def _config(**image: str) -> types.GenerateContentConfig:
     (FLASH25, "21:9", None, "image/png"),
 ])
 def test_aistudio_generate_content(aistudio, emu, model, ratio, size, mime) -> None:
+    emu.control.set_today(SUMMER_2026)  # 2.5 Flash Image left AI Studio on 2026-10-02
     image = {"aspect_ratio": ratio} | ({"image_size": size} if size else {})
     response = aistudio.models.generate_content(model=model, contents="a harbour at noon",
                                                 config=_config(**image))
@@ -90,11 +91,62 @@ def test_stream_with_thoughts_and_drafts(request, platform) -> None:
     chunks = list(client.models.generate_content_stream(model=PRO, contents="a windmill",
                                                         config=config))
     parts = [p for c in chunks for p in c.candidates[0].content.parts]
-    assert [bool(p.thought) for p in parts] == [True, True, True, True, False]
-    assert [bool(p.inline_data) for p in parts] == [False, False, True, True, True]
+    assert [bool(p.thought) for p in parts] == [True, True, True, True, False, False]
+    assert [bool(p.inline_data) for p in parts] == [False, False, True, True, True, False]
     assert parts[3].inline_data.data == parts[4].inline_data.data  # last draft = final
-    assert parts[4].thought_signature
+    assert parts[4].thought_signature and parts[5].text == ""
     assert chunks[-1].candidates[0].finish_reason == types.FinishReason.STOP
+
+
+@pytest.mark.parametrize("platform", ["aistudio", "vertex"])
+@pytest.mark.parametrize("model", [FLASH, NB21, PRO])
+def test_stream_image_arrives_before_the_stop_event(request, platform, model) -> None:
+    """The image is in an event without finish_reason; the last event is `text ""` + STOP."""
+    client = request.getfixturevalue(platform)
+    chunks = list(client.models.generate_content_stream(model=model, contents="a lighthouse"))
+    assert len(chunks) == 2
+    image_chunk, last = chunks
+    (part,) = image_chunk.candidates[0].content.parts
+    assert image_chunk.candidates[0].finish_reason is None
+    assert read_dimensions(part.inline_data.data) == MODELS[model].dimensions[("1:1", "1K")]
+    assert len(part.thought_signature) > 400_000  # bytes, decoded by the SDK
+    assert last.candidates[0].finish_reason == types.FinishReason.STOP
+    assert [p.text for p in last.candidates[0].content.parts] == [""]
+    assert last.usage_metadata.candidates_token_count > 1120
+
+
+@pytest.mark.parametrize("platform", ["aistudio", "vertex"])
+def test_usage_fields_are_none_where_google_omits_them(request, platform) -> None:
+    client = request.getfixturevalue(platform)
+    flash = client.models.generate_content(model=FLASH, contents="a fox").usage_metadata
+    assert flash.thoughts_token_count is None  # 3.1 Flash thinks inside candidates
+    assert flash.candidates_token_count > 1120
+    pro = client.models.generate_content(model=PRO, contents="a fox").usage_metadata
+    assert pro.thoughts_token_count > 0
+    # SDK 3.6.1's response usage has no service_tier field (the wire's serviceTier is dropped)
+    expected = None if platform == "aistudio" else types.TrafficType.ON_DEMAND
+    assert flash.traffic_type == expected
+
+
+@pytest.mark.parametrize("platform", ["aistudio", "vertex"])
+def test_blocked_usage_has_no_candidates_count(request, emu, platform) -> None:
+    client = request.getfixturevalue(platform)
+    emu.control.script("no_image")
+    flash = client.models.generate_content(model=FLASH, contents="a fox")
+    assert flash.candidates[0].finish_reason == types.FinishReason.NO_IMAGE
+    assert flash.usage_metadata.candidates_token_count is None
+    assert flash.usage_metadata.thoughts_token_count is None
+    emu.control.script("image_safety")
+    pro = client.models.generate_content(model=PRO, contents="a fox").usage_metadata
+    assert pro.candidates_token_count is None and pro.thoughts_token_count > 0
+
+
+def test_aistudio_service_tier_through_the_sdk(aistudio, emu) -> None:
+    config = types.GenerateContentConfig(service_tier=types.ServiceTier.FLEX)
+    response = aistudio.models.generate_content(model=FLASH, contents="a fox", config=config)
+    assert _images(response)
+    (sent,) = emu.control.requests()
+    assert sent["body"]["serviceTier"] == "flex" and sent["status"] == 200
 
 
 def test_unary_thoughts_come_through_as_part_thought(aistudio) -> None:
@@ -113,7 +165,8 @@ def test_unary_thoughts_come_through_as_part_thought(aistudio) -> None:
 def test_scripted_errors_surface_as_sdk_errors(request, emu, platform, fault, code, status,
                                                exc) -> None:
     client = request.getfixturevalue(platform)
-    emu.control.script(fault, platform=platform, retry_delay_s=1)
+    params = {"retry_delay_s": 1} if fault == "429" else {}
+    emu.control.script(fault, platform=platform, **params)
     with pytest.raises(exc) as caught:
         client.models.generate_content(model=FLASH, contents="x")
     assert (caught.value.code, caught.value.status) == (code, status)
@@ -134,7 +187,7 @@ def test_mid_stream_error_raises_after_the_chunks_that_arrived(aistudio, emu) ->
         for chunk in aistudio.models.generate_content_stream(model=PRO, contents="x",
                                                              config=config):
             received.append(chunk)
-    assert caught.value.code == 503 and len(received) == 4
+    assert caught.value.code == 503 and len(received) == 4  # thoughts and drafts, no image
 
 
 def test_vertex_role_error_via_sdk_raw_request(vertex) -> None:
@@ -174,3 +227,23 @@ def test_sdk_models_get_on_both(aistudio, vertex) -> None:
 def test_sdk_count_tokens(aistudio, vertex) -> None:
     assert aistudio.models.count_tokens(model=PRO, contents="twelve chars").total_tokens == 3
     assert vertex.models.count_tokens(model=PRO, contents="twelve chars").total_tokens == 3
+
+
+def test_sdk_replays_issued_signatures_that_validate() -> None:
+    """The SDK decodes the 600 k-character signature to bytes and sends it back URL-safe; an
+    emulator that accepts only signatures it issued takes it, and refuses a forged one."""
+    from playground.emulator import EmulatorConfig, start_emulator
+
+    with start_emulator(EmulatorConfig(signature_check="issued")) as handle:
+        client = genai.Client(api_key="sdk-key-1234", http_options=types.HttpOptions(
+            base_url=handle.base_url, api_version="v1beta"))
+        first = client.models.generate_content(model=NB21, contents="a red kite")
+        turn = first.candidates[0].content
+        follow_up = [types.Content(role="user", parts=[types.Part(text="a red kite")]), turn,
+                     types.Content(role="user", parts=[types.Part(text="make it blue")])]
+        second = client.models.generate_content(model=NB21, contents=follow_up)
+        assert _images(second)
+        turn.parts[0].thought_signature = b"\x12\x05forged"
+        with pytest.raises(errors.ClientError) as caught:
+            client.models.generate_content(model=NB21, contents=follow_up)
+        assert caught.value.message == "Corrupted thought signature."

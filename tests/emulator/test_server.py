@@ -75,13 +75,17 @@ def test_config_from_env_and_overrides(monkeypatch) -> None:
     assert (config.latency_profile, config.time_scale, config.api_keys, config.seed) == \
         ("measured", 0.01, ("k",), 0)
     assert EmulatorConfig.from_env(latency_profile="article").latency_profile == "article"
+    monkeypatch.setenv("PLAYGROUND_EMULATOR_TODAY", "2026-09-01")
+    assert EmulatorConfig.from_env().today == "2026-09-01"
     monkeypatch.setenv("PLAYGROUND_EMULATOR_TIME_SCALE", "fast")
     with pytest.raises(ConfigError, match="PLAYGROUND_EMULATOR_TIME_SCALE"):
         EmulatorConfig.from_env()
 
 
 @pytest.mark.parametrize("bad", [{"latency_profile": "warp"}, {"metadata": "exif"},
-                                 {"lite_ratios": 12}, {"time_scale": -1}, {"imagen": "maybe"}])
+                                 {"lite_ratios": 12}, {"time_scale": -1}, {"imagen": "maybe"},
+                                 {"narration": "sometimes"}, {"signature_check": "strict"},
+                                 {"sse_line_end": "\r"}, {"today": "2026-02-30"}])
 def test_config_rejects_bad_values(bad) -> None:
     with pytest.raises(ConfigError):
         EmulatorConfig(**bad)

@@ -207,11 +207,11 @@ def test_v1_can_reject_response_modalities() -> None:
     (FLASH25, {"imageSize": "2K"}), (LITE, {"imageSize": "4K"}), (PRO, {"aspectRatio": "8:1"}),
     (FLASH25, {"aspectRatio": "1:4"}), (PRO, {"aspectRatio": "16:10"}),
 ])
-def test_unsupported_sizes_and_ratios_are_400_on_both(in_process: AsgiClient, vx, model,
+def test_unsupported_sizes_and_ratios_are_400_on_both(summer: AsgiClient, vx, model,
                                                       image_config) -> None:
     request = body(imageConfig=image_config)
     for path, headers in ((aistudio_path(model), AI), (vertex_path(model), vx)):
-        response = in_process.post(path, json=request, headers=headers)
+        response = summer.post(path, json=request, headers=headers)
         assert response.status_code == 400, response.text
         error = _error(response)
         assert error["status"] == "INVALID_ARGUMENT"
@@ -260,8 +260,8 @@ def test_unknown_model_404_wording_per_platform(in_process: AsgiClient, vx) -> N
     assert ai.status_code == 404
     assert _error(ai) == {"code": 404, "status": "NOT_FOUND", "message": (
         "models/gemini-9-ultra is not found for API version v1beta, or is not supported for "
-        "generateContent. Call ListModels to see the list of available models and their "
-        "supported methods.")}
+        "generateContent. Call ModelService.ListModels to see the list of available models and "
+        "their supported methods.")}
     vertex = in_process.post(vertex_path("gemini-9-ultra", location="us-central1"), json=body(),
                              headers=vx)
     assert vertex.status_code == 404
@@ -313,13 +313,14 @@ def _replay(signature: str | None, mime: str = "image/jpeg", data: bytes | None 
     ]}
 
 
-def test_aistudio_rejects_replayed_image_without_signature(in_process: AsgiClient, vx) -> None:
+def test_aistudio_rejects_replayed_image_without_signature(in_process: AsgiClient, vx,
+                                                           summer: AsgiClient) -> None:
     response = in_process.post(aistudio_path(PRO), json=_replay(None), headers=AI)
     assert response.status_code == 400
     assert _error(response)["message"].startswith(
         "Image part is missing a thought_signature in content position 2, part position 2.")
     assert in_process.post(vertex_path(PRO), json=_replay(None), headers=vx).status_code == 200
-    assert in_process.post(aistudio_path(FLASH25), json=_replay(None), headers=AI).status_code == 200
+    assert summer.post(aistudio_path(FLASH25), json=_replay(None), headers=AI).status_code == 200
 
 
 @pytest.mark.parametrize("signature", ["context_engineering_is_the_way_to_go",
