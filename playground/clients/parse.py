@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import binascii
 import json
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -101,27 +102,33 @@ def parse_usage(meta: dict[str, Any] | None) -> Usage | None:
 BLOB_MARK = "@banana-blob:"
 
 
-def split_blobs(body: bytes) -> tuple[bytes, list[memoryview]] | None:
-    """Cut base64 image payloads out of a JSON body, leaving placeholders.
+_BLOB_KEYS = re.compile(rb'"(?:data|thoughtSignature|thought_signature)"')
 
-    A 4K PNG arrives as ~27 MB of JSON that is 99.99% one string; json.loads would copy and
-    scan it all. Here the payload stays a zero-copy memoryview and json.loads sees ~1 KB.
-    Only `"data": "…"` values that follow `{` or `,` (a key position) are cut, and only when
-    they hold no escape; anything unusual returns None and the caller parses normally.
+
+def split_blobs(body: bytes) -> tuple[bytes, list[memoryview]] | None:
+    """Cut base64 image payloads and thought signatures out of a JSON body, leaving
+    placeholders.
+
+    A 4K PNG arrives as ~27 MB of JSON that is 99.99% one string, and a Gemini 3 signature is
+    0.6–1.5 M characters; json.loads would copy and scan them all (holding the GIL while other
+    requests' timers wait). Here they stay zero-copy memoryviews and json.loads sees ~1 KB.
+    Only values of those keys in a key position (after `{` or `,`) are cut, and only when they
+    hold no escape; anything unusual returns None and the caller parses normally.
     """
     view = memoryview(body)
     pieces: list[bytes] = []
     blobs: list[memoryview] = []
     pos = 0
-    while (key := body.find(b'"data"', pos)) >= 0:
+    for match in _BLOB_KEYS.finditer(body):
+        key, after = match.start(), match.end()
+        if key < pos:
+            continue
         before = body[max(0, key - 64):key].rstrip()
-        colon = _skip_ws(body, key + 6)
+        colon = _skip_ws(body, after)
         if not before.endswith((b"{", b",")) or body[colon:colon + 1] != b":":
-            pos = key + 6
             continue
         quote = _skip_ws(body, colon + 1)
         if body[quote:quote + 1] != b'"':
-            pos = key + 6
             continue
         end = body.find(b'"', quote + 1)
         if end < 0 or body.find(b"\\", quote + 1, end) >= 0:

@@ -35,8 +35,13 @@ class FaultScript:
     params: dict[str, Any] = field(default_factory=dict)
 
     def matches(self, target: ApiTarget) -> bool:
-        return (self.platform in ("*", target.platform)
-                and self.route in (None, "*", target.route))
+        """No route: the next generation request (what "the next N replies" means to a user;
+        a model-list or model GET in between does not use the script up). "*": any route."""
+        if self.platform not in ("*", target.platform):
+            return False
+        if self.route is None:
+            return target.route != "list"
+        return self.route in ("*", target.route)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "fault": self.fault, "platform": self.platform,
