@@ -79,7 +79,7 @@ async def _outcome(state: EmulatorState, target: ApiTarget, headers: dict[str, s
     fault = state.faults.take(target)
     if fault is not None and fault.kind in ERROR_FAULTS:
         key = (headers.get("x-goog-api-key") or query.get("key") or "").strip()
-        error = fault_error(fault, target, state.config, key)
+        error = fault_error(fault, target, state.config, key, headers)
         return Outcome(error_reply(error, target, query), generated=fault.kind in _SLOW_FAULTS,
                        fault=fault.kind)
     if state.latency.times_out(target):

@@ -18,10 +18,13 @@ DEFAULT_RETRY_DELAY_S = 53.016342224
 
 
 def fault_error(fault: Fault, target: ApiTarget, config: EmulatorConfig,
-                api_key: str = "") -> WireError:
+                api_key: str = "", headers: dict[str, str] | None = None) -> WireError:
     """The WireError an ERROR_FAULTS script answers with, per platform. `api_key` is the key
-    the caller sent (CONSUMER_SUSPENDED echoes it)."""
+    the caller sent (CONSUMER_SUSPENDED echoes it); `headers` are the request's (ECHO_HEADERS
+    repeats them, as some proxies and gateways do in their errors)."""
     p = fault.params
+    if fault.kind == "echo_headers":
+        return echo_headers(headers or {})
     if fault.kind == "consumer_suspended":
         return consumer_suspended(target, api_key, config.project_number)
     if fault.kind == "location_unsupported":
@@ -187,3 +190,11 @@ def iam_denied(target: ApiTarget, project_number: str) -> WireError:
     details = [envelopes.error_info("IAM_PERMISSION_DENIED", domain="aiplatform.googleapis.com",
                                     permission="aiplatform.endpoints.predict", resource=resource)]
     return WireError(403, "PERMISSION_DENIED", message, details)
+
+
+def echo_headers(headers: dict[str, str]) -> WireError:
+    """A proxy's 400 that repeats the request headers, credentials included: what a client must
+    redact before it stores or prints anything (no Google capture; proxies and gateways do it)."""
+    shown = "; ".join(f"{name}: {value}" for name, value in sorted(headers.items()))
+    return WireError(400, "INVALID_ARGUMENT",
+                     f"Request rejected by the upstream proxy. Request headers were: {shown}")

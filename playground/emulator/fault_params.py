@@ -61,7 +61,7 @@ PARAMS: dict[str, dict[str, Check]] = {
     "503": {"wording": _choice("high_demand", "overloaded")},
     "500": {}, "502_html": {}, "service_disabled": {}, "iam_denied": {},
     "504": {"as_503": _boolean},
-    "consumer_suspended": {}, "location_unsupported": {},
+    "consumer_suspended": {}, "location_unsupported": {}, "echo_headers": {},
     "image_safety": _FINISH, "image_prohibited_content": _FINISH, "image_other": _FINISH,
     "image_recitation": _FINISH, "no_image": _FINISH,
     "prompt_blocked": {"reason": _choice(*BLOCK_REASONS), "message": _text},

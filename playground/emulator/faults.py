@@ -16,7 +16,7 @@ from playground.emulator.fault_params import check_params
 from playground.emulator.routing import ROUTES, ApiTarget
 
 ERROR_FAULTS = ("429", "500", "503", "504", "502_html", "service_disabled", "iam_denied",
-                "consumer_suspended", "location_unsupported")
+                "consumer_suspended", "location_unsupported", "echo_headers")
 RESULT_FAULTS = ("image_safety", "image_prohibited_content", "image_other", "image_recitation",
                  "no_image", "prompt_blocked", "mislabelled_mime", "undecodable_image",
                  "redacted_image_data", "narration")
