@@ -32,10 +32,14 @@ from playground.generation.demo import start_demo
 from playground.history.store import HistoryStore
 
 
+SMALL_SIGNATURES = (("flash", 88), ("pro", 88), ("lite", 88))
+
+
 def measure(concurrency: int, args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, start_demo(
             Settings(data_dir=Path(tmp), retries=0), ("aistudio", "vertex"),
-            separate_process=args.server == "process", latency_profile="instant") as demo:
+            separate_process=args.server == "process", latency_profile="instant",
+            signature_chars=SMALL_SIGNATURES if args.small_signatures else None) as demo:
         demo.control.set_latency(args.ttfb, args.body)
         settings = demo.settings
         store = HistoryStore(Path(tmp))
@@ -74,11 +78,15 @@ def main() -> None:
                         help="seconds between request starts (engine default; 0 = bursts)")
     parser.add_argument("--model", default="gemini-3.1-flash-image")
     parser.add_argument("--size", default="512")
+    parser.add_argument("--small-signatures", action="store_true",
+                        help="88-character thought signatures instead of the captured 0.6 MB "
+                             "(isolates the client's timing from the emulator's delivery work)")
     args = parser.parse_args()
     os.environ.pop("PLAYGROUND_EMULATOR_PROFILE", None)
     print(f"injected ttfb {args.ttfb * 1000:.0f} ms, body {args.body * 1000:.0f} ms; emulator in a "
           f"{args.server}; launches {args.launch_interval * 1000:.0f} ms apart; {args.model} "
-          f"{args.size}; error = measured − injected")
+          f"{args.size}; signatures {'88 chars' if args.small_signatures else 'as captured'}; "
+          "error = measured − injected")
     print(f"{'concurrency':>11} {'attempts':>8} {'peak':>5}   "
           f"{'ttfb p50/p95/max ms':>22}   {'total p50/p95/max ms':>22}")
     for c in (1, 8, 32):

@@ -31,17 +31,23 @@ from playground.history.store import HistoryStore
 
 REQ = ImageRequest(prompt="a red fox in snow at dawn, 4K", aspect_ratio="16:9", image_size="4K",
                    model="gemini-3-pro-image-preview")
+#: A 1K Nano Banana 2 answer as captured: ~1.04 MB, more than half of it thoughtSignature.
+NB2_1K = ImageRequest(prompt="a red fox in snow at dawn", aspect_ratio="1:1", image_size="1K",
+                      model="gemini-3.1-flash-image")
+CASES = [("vertex", REQ, "4K 16:9 Pro"), ("aistudio", REQ, "4K 16:9 Pro"),
+         ("aistudio", NB2_1K, "1K NB2")]
 
 
-def fetch_body(platform: str) -> bytes:
-    """One real 4K response body from the emulator (AI Studio JPEG or Vertex PNG)."""
+def fetch_body(platform: str, req: ImageRequest = REQ) -> bytes:
+    """One real response body from the emulator (AI Studio JPEG or Vertex PNG)."""
     handle = start_emulator(EmulatorConfig())
     try:
-        body = {"contents": [{"role": "user", "parts": [{"text": REQ.prompt}]}],
+        body = {"contents": [{"role": "user", "parts": [{"text": req.prompt}]}],
                 "generationConfig": {"responseModalities": ["TEXT", "IMAGE"],
-                                     "imageConfig": {"aspectRatio": "16:9", "imageSize": "4K"}}}
+                                     "imageConfig": {"aspectRatio": req.aspect_ratio,
+                                                     "imageSize": req.image_size}}}
         if platform == "aistudio":
-            url = f"{handle.base_url}/v1beta/models/{REQ.model}:generateContent"
+            url = f"{handle.base_url}/v1beta/models/{req.model}:generateContent"
             headers = {"x-goog-api-key": "bench"}
         else:
             import google.auth.transport.requests
@@ -53,7 +59,7 @@ def fetch_body(platform: str) -> bytes:
                 str(sa), scopes=["https://www.googleapis.com/auth/cloud-platform"])
             creds.refresh(google.auth.transport.requests.Request())
             url = (f"{handle.base_url}/v1/projects/banana-demo/locations/global/publishers/google/"
-                   f"models/{REQ.model}:generateContent")
+                   f"models/{req.model}:generateContent")
             headers = {"Authorization": f"Bearer {creds.token}"}
         response = httpx.post(url, json=body, headers=headers, timeout=120)
         response.raise_for_status()
@@ -62,9 +68,9 @@ def fetch_body(platform: str) -> bytes:
         handle.stop()
 
 
-def ours(body: bytes, store: HistoryStore) -> None:
+def ours(body: bytes, store: HistoryStore, req: ImageRequest = REQ) -> None:
     """What happens after the last body byte: parse into the result, then the caller saves it."""
-    result = GenerationResult(backend="vertex", request=REQ, status="error", model=REQ.model)
+    result = GenerationResult(backend="vertex", request=req, status="error", model=req.model)
     parse_into(result, body)
     store.save(result)
 
@@ -118,14 +124,14 @@ def main() -> None:
     print(f"{'response':<20}{'body':>9}{'ours':>9}{'raw':>9}{'raw+simd':>10}{'sdk':>9}"
           f"{'ours/raw':>10}{'ours/sdk':>10}")
     verdicts = []
-    for platform in ("vertex", "aistudio"):
-        body = fetch_body(platform)
-        store = HistoryStore(work / platform)
-        t_ours = timed(lambda b=body, s=store: ours(b, s), args.repeats)
+    for platform, req, what in CASES:
+        body = fetch_body(platform, req)
+        store = HistoryStore(work / f"{platform}-{what.replace(' ', '')}")
+        t_ours = timed(lambda b=body, s=store, r=req: ours(b, s, r), args.repeats)
         t_raw = timed(lambda b=body: raw_baseline(b, work / "raw.bin"), args.repeats)
         t_simd = timed(lambda b=body: raw_pybase64(b, work / "raw.bin"), args.repeats)
         t_sdk = timed(lambda b=body, v=platform == "vertex": sdk(b, work / "sdk.bin", v), args.repeats)
-        label = f"{platform} 4K 16:9"
+        label = f"{platform} {what}"
         print(f"{label:<20}{len(body) / 1e6:>7.1f}MB{t_ours * 1e3:>7.1f}ms{t_raw * 1e3:>7.1f}ms"
               f"{t_simd * 1e3:>8.1f}ms{t_sdk * 1e3:>7.1f}ms{t_ours / t_raw:>10.2f}"
               f"{t_ours / t_sdk:>10.2f}")

@@ -130,7 +130,8 @@ class EmulatorConfig:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EmulatorConfig:
-        """Defaults, then PLAYGROUND_EMULATOR_{PROFILE,TIME_SCALE,SEED,TODAY}, then `overrides`.
+        """Defaults, then PLAYGROUND_EMULATOR_{PROFILE,TIME_SCALE,SEED,TODAY,SIGNATURE_CHARS},
+        then `overrides`.
 
         Overrides whose value is None are ignored, so a CLI can pass its optional flags straight in.
         """
@@ -140,6 +141,7 @@ class EmulatorConfig:
             "time_scale": ("PLAYGROUND_EMULATOR_TIME_SCALE", float),
             "seed": ("PLAYGROUND_EMULATOR_SEED", int),
             "today": ("PLAYGROUND_EMULATOR_TODAY", str),
+            "signature_chars": ("PLAYGROUND_EMULATOR_SIGNATURE_CHARS", _family_sizes),
         }
         for field_name, (var, parse) in env.items():
             raw = os.environ.get(var, "").strip()
@@ -157,6 +159,17 @@ class EmulatorConfig:
 
     def with_(self, **changes: Any) -> EmulatorConfig:
         return replace(self, **changes)
+
+
+def _family_sizes(text: str) -> tuple[tuple[str, int], ...]:
+    """"flash=600,pro=1200" → (("flash", 600), ("pro", 1200)); ValueError otherwise."""
+    pairs = []
+    for item in filter(None, (i.strip() for i in text.split(","))):
+        family, _, size = item.partition("=")
+        if not family.strip() or not size.strip().isdigit():
+            raise ValueError(item)
+        pairs.append((family.strip(), int(size)))
+    return tuple(pairs)
 
 
 def _check_choice(name: str, value: object, allowed: tuple[object, ...]) -> None:

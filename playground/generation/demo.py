@@ -171,11 +171,14 @@ def _start_child(overrides: dict[str, Any]) -> tuple[str, Any]:
     """
     args = [sys.executable, "-m", "playground.emulator.child", str(os.getpid())]
     env = dict(os.environ)
-    names = {"latency_profile": "PROFILE", "time_scale": "TIME_SCALE", "seed": "SEED"}
+    names = {"latency_profile": "PROFILE", "time_scale": "TIME_SCALE", "seed": "SEED",
+             "signature_chars": "SIGNATURE_CHARS"}
     for key, value in overrides.items():
         if key not in names:
             raise ConfigError(f"The emulator's {key} cannot be set in a child process.",
                               hint="Run it in this process, or set only " + ", ".join(names) + ".")
+        if key == "signature_chars":
+            value = ",".join(f"{family}={size}" for family, size in value)
         env[f"PLAYGROUND_EMULATOR_{names[key]}"] = str(value)
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env=env)
