@@ -31,7 +31,6 @@ from playground.config import Settings
 from playground.generation.demo import start_demo
 from playground.history.store import HistoryStore
 
-
 SMALL_SIGNATURES = (("flash", 88), ("pro", 88), ("lite", 88))
 
 
