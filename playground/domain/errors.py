@@ -20,7 +20,8 @@
     │  ├─ DamagedHistoryError   history.sqlite3 fails PRAGMA quick_check: never written to
     │  └─ ImageWriteError       a result recorded without its image file (the write failed)
     ├─ ReviewError              a review note that cannot be saved as given
-    └─ ExportSelectionError     a review-pack selection that matches nothing
+    ├─ ExportSelectionError     a review-pack selection that matches nothing
+    └─ ExportTargetError        a path a review pack cannot be written to (a folder, a device…)
 
 A blocked or image-less answer is a result with a status, not an exception. Reading Google's
 envelopes into `ApiError` (and the hint for each case) is the clients' job:
@@ -214,6 +215,11 @@ class ReviewError(PlaygroundError):
 
 class ExportSelectionError(PlaygroundError):
     """A selection that cannot make a pack: unknown ids, nothing chosen, a bad count."""
+
+
+class ExportTargetError(PlaygroundError):
+    """A path a review pack cannot be written to: a folder, a device node, a missing folder,
+    an existing file without --force."""
 
 
 def describe(exc: PlaygroundError) -> tuple[str, str]:

@@ -13,6 +13,7 @@ import hashlib
 import io
 import os
 import secrets as random_tokens
+import stat
 import tempfile
 import time
 import zipfile
@@ -22,7 +23,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from playground.domain.errors import ImageDataError, ImageMissingError
+from playground.domain.errors import (
+    ExportTargetError,
+    ImageDataError,
+    ImageMissingError,
+    StorageError,
+    UnsafePathError,
+)
 from playground.domain.imaging import make_preview
 from playground.domain.labels import human_bytes, platform_label
 from playground.domain.redaction import redact_text
@@ -75,14 +82,18 @@ def build_review_pack(store: HistoryStore, *, generation_ids: Sequence[int] | No
                       image_ids: Sequence[int] | None = None, last: int | None = None,
                       out: Path | BinaryIO, like_for_like: bool = False,
                       progress: ProgressCallback | None = None,
-                      secrets: Iterable[str] = ()) -> PackSummary:
+                      secrets: Iterable[str] = (), overwrite: bool = True) -> PackSummary:
     """Write a review pack of one selection (exactly one of generation_ids, image_ids, last).
 
-    `out` is a path (written atomically: temp file + rename) or a binary stream. `secrets` are
+    `out` is a path or a binary stream. A path is written atomically (a temp file in the same
+    folder, then a rename) and must be a regular file name in an existing folder
+    (`check_target`; an existing file is replaced only with `overwrite`). `secrets` are
     values to scrub from every text file, e.g. `scrub.pack_secrets(settings)`; credential
     shapes are scrubbed regardless. Raises ExportSelectionError (a PlaygroundError with a hint)
     for a bad selection, before anything is written.
     """
+    if isinstance(out, (str, os.PathLike)):
+        check_target(Path(out), overwrite=overwrite)
     selection = select(store, generation_ids=generation_ids, image_ids=image_ids, last=last)
     writer = _PackWriter(store, selection, like_for_like=like_for_like, progress=progress,
                          secrets=list(secrets))
@@ -121,8 +132,38 @@ def _with(summary: PackSummary, **changes: Any) -> PackSummary:
     return replace(summary, **changes)
 
 
+SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def check_target(path: Path, *, overwrite: bool) -> None:
+    """Refuse, in one sentence, a pack path that is not a regular file name in an existing
+    folder: a folder, a device node (/dev/full), a pipe, a system folder, a missing folder,
+    or an existing file unless `overwrite`. Replacing a device by rename would destroy it."""
+    where = path.parent.resolve()
+    if any(where == top or where.is_relative_to(top) for top in SYSTEM_FOLDERS):
+        raise ExportTargetError(f"{path} is in {where}, a system folder, not a place for a "
+                                "review pack.", hint="Pick --out in one of your folders.")
+    if path.is_dir():
+        raise ExportTargetError(f"{path} is a folder; give a file name such as "
+                                f"{path / 'review-pack.zip'}.")
+    if os.path.lexists(path):
+        mode = path.stat().st_mode if path.exists() else 0
+        if not stat.S_ISREG(mode):
+            raise ExportTargetError(f"{path} exists and is not a regular file (a device, a pipe "
+                                    "or a broken link), so no pack is written there.",
+                                    hint="Give a new .zip file name.")
+        if not overwrite:
+            raise ExportTargetError(f"{path} already exists.",
+                                    hint="Pass --force to replace it, or pick another name.")
+    if not where.is_dir():
+        raise ExportTargetError(f"The folder {path.parent} does not exist.",
+                                hint="Create it first, or pick --out in an existing folder.")
+    if not os.access(where, os.W_OK):
+        raise ExportTargetError(f"The folder {path.parent} is not writable.",
+                                hint="Pick --out in a folder you may write in.")
+
+
 def _write_to_path(writer: _PackWriter, path: Path) -> PackSummary:
-    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -149,6 +190,7 @@ class _PackWriter:
         self.preview_data: dict[str, str] = {}  # token → data URI
         self.preview_problems: dict[int, str] = {}
         self.taken: set[int] = set()  # image ids already read
+        self.refused: set[int] = set()  # image ids whose path leads outside the data folder
         self.missing: list[str] = []
         self.warnings: list[str] = []
         self.done = 0
@@ -205,12 +247,19 @@ class _PackWriter:
     def _read(self, item: PackImage) -> bytes | None:
         try:
             return self.store.original(item.facts)
-        except (OSError, ImageMissingError):  # deleted, or the folder is gone: listed as missing
+        except UnsafePathError:  # logged by the store; listed as missing
+            self.refused.add(item.image_id)
+            return None
+        except (OSError, ImageMissingError, StorageError):  # deleted or unreadable: missing
             return None
 
     def _check(self, item: PackImage, data: bytes | None) -> str:
         who = (f"Image #{item.image_id} ({platform_label(item.result.backend)}, generation "
                f"#{item.generation_id}{', draft' if item.is_draft else ''})")
+        if data is None and item.image_id in self.refused:
+            self.missing.append(f"{who} is missing: its file's path leads outside the history "
+                                "folder, so it was refused; the pack lists it without the file.")
+            return "missing"
         if data is None:
             self.missing.append(f"{who} is missing: its file was deleted from the history "
                                 "folder, so the pack lists it without the file.")

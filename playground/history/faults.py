@@ -108,6 +108,9 @@ def damaged_name(db_path: Path) -> Path:
 
 
 def damaged(db_path: Path, detail: str) -> DamagedHistoryError:
+    detail = " ".join(detail.replace("*** in database main ***", "").split())
+    if len(detail) > 160:
+        detail = detail[:159] + "…"
     target = damaged_name(db_path)
     moves = [(db_path.name, target.name)] + [
         (f"{db_path.name}{s}", f"{target.name}{s}") for s in SIDECARS
@@ -115,7 +118,7 @@ def damaged(db_path: Path, detail: str) -> DamagedHistoryError:
     # The -wal and -shm first: a new database must never meet the old one's write-ahead log.
     command = " && ".join(f"mv {shlex.quote(a)} {shlex.quote(b)}" for a, b in moves[::-1])
     return DamagedHistoryError(
-        f"The history database {db_path} is damaged ({detail.strip()[:200]}); nothing was "
+        f"The history database {db_path} is damaged ({detail}); nothing was "
         "written to it.", path=str(db_path),
         hint="Move it aside to start a new history and keep the damaged file for recovery: "
              f"cd {shlex.quote(str(db_path.parent))} && {command}")
@@ -172,7 +175,7 @@ def check_database(db_path: Path, busy_timeout_s: float) -> float:
         conn.close()
     if rows != ["ok"]:
         log.warning("history database %s failed quick_check: %s", db_path, rows)
-        raise damaged(db_path, "PRAGMA quick_check: " + "; ".join(map(str, rows)))
+        raise damaged(db_path, "PRAGMA quick_check: " + " ".join(map(str, rows)))
     return time.perf_counter() - started
 
 

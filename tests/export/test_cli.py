@@ -23,6 +23,7 @@ def cli_history(store: HistoryStore, both_run: tuple[GenerationResult, Generatio
 def test_export_last_writes_a_pack_and_a_summary(cli_history: Any, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "packs" / "pack.zip"
+    out.parent.mkdir()  # --out must be in an existing folder (tests/faults/test_export_out.py)
     assert main(["export", "--last", "2", "--out", str(out)]) == 0
     captured = capsys.readouterr()
     assert f"Wrote {out}" in captured.out and "1 pair(s)" in captured.out
