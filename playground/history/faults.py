@@ -132,6 +132,11 @@ def check_folder(data_dir: Path) -> Path:
         raise StorageError(f"{ENV} points at {data_dir}, which is a file, not a folder.",
                            path=str(data_dir),
                            hint=f"Point {ENV} at a folder (a new one is created).") from None
+    except NotADirectoryError:
+        blocker = next((p for p in data_dir.parents if os.path.lexists(p)), data_dir)
+        raise StorageError(f"The history folder {data_dir} cannot be created: {blocker} is a "
+                           "file, not a folder.", path=str(blocker),
+                           hint=f"Point {ENV} at a folder whose parents are folders.") from None
     except OSError as exc:
         raise from_os_error(exc, data_dir, "creating the history folder") from None
     db = data_dir / "history.sqlite3"
