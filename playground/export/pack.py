@@ -98,7 +98,7 @@ def build_review_pack(store: HistoryStore, *, generation_ids: Sequence[int] | No
     writer = _PackWriter(store, selection, like_for_like=like_for_like, progress=progress,
                          secrets=list(secrets))
     if isinstance(out, (str, os.PathLike)):
-        return _write_to_path(writer, Path(out))
+        return _write_to_path(writer, Path(out), overwrite=overwrite)
     start = _tell(out)
     summary = writer.write(out)
     end = _tell(out)
@@ -139,10 +139,6 @@ def check_target(path: Path, *, overwrite: bool) -> None:
     """Refuse, in one sentence, a pack path that is not a regular file name in an existing
     folder: a folder, a device node (/dev/full), a pipe, a system folder, a missing folder,
     or an existing file unless `overwrite`. Replacing a device by rename would destroy it."""
-    where = path.parent.resolve()
-    if any(where == top or where.is_relative_to(top) for top in SYSTEM_FOLDERS):
-        raise ExportTargetError(f"{path} is in {where}, a system folder, not a place for a "
-                                "review pack.", hint="Pick --out in one of your folders.")
     if path.is_dir():
         raise ExportTargetError(f"{path} is a folder; give a file name such as "
                                 f"{path / 'review-pack.zip'}.")
@@ -155,6 +151,10 @@ def check_target(path: Path, *, overwrite: bool) -> None:
         if not overwrite:
             raise ExportTargetError(f"{path} already exists.",
                                     hint="Pass --force to replace it, or pick another name.")
+    where = path.parent.resolve()
+    if any(where == top or where.is_relative_to(top) for top in SYSTEM_FOLDERS):
+        raise ExportTargetError(f"{path} is in {where}, a system folder, not a place for a "
+                                "review pack.", hint="Pick --out in one of your folders.")
     if not where.is_dir():
         raise ExportTargetError(f"The folder {path.parent} does not exist.",
                                 hint="Create it first, or pick --out in an existing folder.")
@@ -163,12 +163,25 @@ def check_target(path: Path, *, overwrite: bool) -> None:
                                 hint="Pick --out in a folder you may write in.")
 
 
-def _write_to_path(writer: _PackWriter, path: Path) -> PackSummary:
+def _write_to_path(writer: _PackWriter, path: Path, *, overwrite: bool) -> PackSummary:
+    """Into a temp file in the same folder, then into place: a rename (`overwrite`), or a hard
+    link that fails if the name was taken meanwhile; checked again right before."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             summary = writer.write(fh)
-        os.replace(tmp, path)
+        check_target(path, overwrite=overwrite)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise ExportTargetError(f"{path} already exists.", hint="Pass --force to "
+                                        "replace it, or pick another name.") from None
+            except OSError:  # no hard links on this file system (FAT, some shares)
+                os.replace(tmp, path)
+            Path(tmp).unlink(missing_ok=True)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

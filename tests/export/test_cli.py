@@ -88,3 +88,61 @@ def test_missing_file_exits_1_and_still_writes(
     assert out.exists()
     assert f"Image #{b.image.id} (Vertex AI, generation #{b.id}) is missing" in \
         capsys.readouterr().out
+
+
+# --- --out: a regular file name in an existing folder, replaced only with --force ------------
+
+
+def test_existing_out_needs_force(cli_history: Any, tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "p.zip"
+    out.write_bytes(b"an older pack")
+    assert main(["export", "--last", "2", "--out", str(out), "--quiet"]) == 2
+    assert f"error: {out} already exists. Pass --force" in capsys.readouterr().err
+    assert out.read_bytes() == b"an older pack"
+    assert main(["export", "--last", "2", "--out", str(out), "--quiet", "--force"]) == 0
+    assert "index.html" in zipfile.ZipFile(out).namelist()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "p.zip"]  # no temp left
+
+
+@pytest.mark.parametrize("target, words", [
+    ("/dev/full", "is not a regular file"),
+    ("/dev/null", "is not a regular file"),
+    ("/proc/self/pack.zip", "a system folder"),
+    ("{tmp}/missing/p.zip", "missing does not exist"),
+    ("{tmp}/fifo", "is not a regular file"),
+    ("{tmp}/dangling.zip", "is not a regular file"),
+])
+def test_out_that_is_not_a_regular_file_in_an_existing_folder(
+        target: str, words: str, cli_history: Any, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+    import stat
+
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "dangling.zip").symlink_to(tmp_path / "nowhere.zip")
+    out = target.replace("{tmp}", str(tmp_path))
+    for force in ([], ["--force"]):
+        assert main(["export", "--last", "2", "--out", out, "--quiet", *force]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and words in err, err
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode), "a device node must never be replaced"
+    assert not (tmp_path / "nowhere.zip").exists() and not (tmp_path / "missing").exists()
+
+
+def test_a_failed_write_leaves_no_partial_pack(cli_history: Any, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Simulated disk full while the pack is written: the temp file goes, --out never appears."""
+    import errno
+
+    from playground.export import pack
+
+    def full(self: Any, zf: Any, entries: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pack._PackWriter, "_write_texts", full)
+    out = tmp_path / "p.zip"
+    assert main(["export", "--last", "2", "--out", str(out), "--quiet"]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
