@@ -108,6 +108,8 @@ class ImageFiles:
         """The original bytes; ImageMissingError if the file was deleted or cannot be read."""
         path = self._file(sha256, mime)
         try:
+            if path.exists() and not path.is_file():  # a pipe would block, a folder fails
+                raise FileNotFoundError(path)
             return path.read_bytes()
         except FileNotFoundError:
             raise ImageMissingError(
@@ -149,14 +151,16 @@ class ImageFiles:
         """A JPEG of at most max_side px, cached on disk and shared by every session."""
         cached = self._cached(sha256, max_side)
         if cached.is_file():
-            return cached.read_bytes()
+            with contextlib.suppress(OSError):  # unreadable cache: made again below
+                return cached.read_bytes()
         return self._keep(cached, make_preview(self.read(sha256, mime), max_side=max_side))
 
     def preview_of_preview(self, sha256: str, source: bytes, max_side: int) -> bytes:
         """A smaller JPEG made from a display preview's bytes (cheap: no 4K decode)."""
         cached = self._cached(sha256, max_side)
         if cached.is_file():
-            return cached.read_bytes()
+            with contextlib.suppress(OSError):
+                return cached.read_bytes()
         return self._keep(cached, make_preview(source, max_side=max_side, quality=92))
 
     def thumbnail(self, sha256: str, mime: str) -> bytes:

@@ -85,7 +85,7 @@ class HistoryStore:
         with self.guard("opening the history"):
             self.schema_version = migrate(self._conn())
             #: ids of rows this open found left "pending" by a dead process
-            self.interrupted = self._recover_pending()
+            self.interrupted = self.recover_pending()
 
     @staticmethod
     def move_aside(data_dir: Path) -> Path:
@@ -264,8 +264,11 @@ class HistoryStore:
             self.files.remove(str(sha), str(mime))
         return cur.rowcount > 0
 
-    def _recover_pending(self) -> builtins.list[int]:
-        """Mark "interrupted" the pending rows whose process is gone from this host."""
+    @_guarded("checking pending requests")
+    def recover_pending(self) -> builtins.list[int]:
+        """Mark "interrupted" the pending rows whose process is gone from this host; returns
+        their ids. Runs at every open; a long-lived process (the app) may call it again, e.g.
+        when the History page is shown, to catch rows of a CLI run killed meanwhile."""
         rows = self._conn().execute(
             "SELECT id, created_at, owner_pid, owner_host, owner_started FROM generations "
             "WHERE status='pending'").fetchall()

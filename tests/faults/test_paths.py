@@ -156,3 +156,17 @@ def test_a_symlinked_previews_folder_is_refused(setup: tuple[HistoryStore, Path]
     store.delete(_first(store).id or 0)
     assert sorted(p.name for p in victim.parent.iterdir()) == ["secret.txt"]
     assert victim.read_bytes() == SECRET
+
+
+def test_a_pipe_in_place_of_an_image_is_missing_not_a_hang(
+        setup: tuple[HistoryStore, Path]) -> None:
+    import os
+
+    store, _ = setup
+    path = _image_file(store)
+    path.unlink()
+    os.mkfifo(path)
+    img = _first(store).image
+    assert img is not None and not store.has_original(img)
+    with pytest.raises(ImageMissingError):
+        store.original(img)

@@ -211,3 +211,15 @@ def test_text_that_is_not_unicode_is_cleaned_not_lost(tmp_path: Path) -> None:
     assert got.request.prompt == "a fox \ufffd in snow"
     assert "bad \ufffd note" in got.notes and CLEANED_NOTE in got.notes
     assert store.list(search="\ufffd")[0].id == result.id
+
+
+def test_a_long_lived_store_can_look_again(tmp_path: Path) -> None:
+    """The app opens its store once; a CLI run killed later is caught by recover_pending()."""
+    store = HistoryStore(tmp_path)
+    gen_id = store.begin(pending())
+    assert store.recover_pending() == []
+    me = this_process()
+    _set_owner(store, gen_id, _dead_pid(), me.host, "gone:1")
+    assert store.recover_pending() == [gen_id]
+    assert row(store, gen_id)["status"] == "interrupted"
+    assert store.recover_pending() == []
