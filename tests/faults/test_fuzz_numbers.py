@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from playground.config import load_settings
@@ -66,6 +66,10 @@ def _check(code: int, err: str, flag: str, text: str, ok: Callable[[float], bool
 
 @FUZZ
 @given(flag=st.sampled_from(sorted(GENERATE)), text=values)
+@example(flag="--timeout", text="nan")
+@example(flag="--timeout", text="inf")
+@example(flag="--max-retry-wait", text="nan")
+@example(flag="--seed", text="-1")
 def test_generate_numbers_never_trace(flag: str, text: str,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     extra = ["--mime-type", "image/jpeg", "--backend", "vertex"] if flag == "--quality" else []
@@ -76,6 +80,8 @@ def test_generate_numbers_never_trace(flag: str, text: str,
 
 @FUZZ
 @given(flag=st.sampled_from(sorted(BENCH)), text=values)
+@example(flag="--budget", text="nan")
+@example(flag="--time-scale", text="-1")
 def test_bench_numbers_never_trace(flag: str, text: str, tmp_path_factory: pytest.TempPathFactory,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     prompts = tmp_path_factory.getbasetemp() / "fuzz-prompts.txt"
@@ -90,11 +96,13 @@ def test_bench_numbers_never_trace(flag: str, text: str, tmp_path_factory: pytes
 @FUZZ
 @given(flag=st.sampled_from(["--ids", "--images", "--last"]),
        text=values | st.lists(ints, min_size=1, max_size=3).map(lambda x: ",".join(map(str, x))))
+@example(flag="--ids", text="99999999999999999999999")
+@example(flag="--images", text="1,9223372036854775808")
+@example(flag="--last", text="99999999999999999999999")
 def test_export_numbers_never_trace(flag: str, text: str, tmp_path_factory: pytest.TempPathFactory,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    out = tmp_path_factory.getbasetemp() / "fuzz.zip"
-    code, _, err = cli(capsys, "export", f"{flag}={text}", "--out", str(out), "--force",
-                       "--quiet")
+    out = tmp_path_factory.mktemp("fuzz") / "p.zip"
+    code, _, err = cli(capsys, "export", f"{flag}={text}", "--out", str(out), "--quiet")
     assert code in (0, 1, 2) and "Traceback" not in err
 
 
@@ -104,6 +112,9 @@ ENV = ["PLAYGROUND_TIMEOUT_S", "PLAYGROUND_RETRIES", "PLAYGROUND_MAX_RETRY_WAIT_
 
 @FUZZ
 @given(name=st.sampled_from(ENV), text=values)
+@example(name="PLAYGROUND_TIMEOUT_S", text="nan")
+@example(name="PLAYGROUND_RETRIES", text="-3")
+@example(name="PLAYGROUND_EMULATOR_PORT", text="99999")
 def test_environment_numbers_are_taken_or_said(name: str, text: str) -> None:
     try:
         s = load_settings(env={name: text})
