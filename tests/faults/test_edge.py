@@ -116,14 +116,17 @@ def test_a_prompt_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr and not (tmp_path / "data").exists()
 
 
-@pytest.mark.parametrize("out", ["{file}", "/proc/self/images", "/proc/self", "/dev/full"])
+@pytest.mark.parametrize("out", ["{file}", "/proc/self/images", "/proc/self", "{device}"])
 def test_generate_out_that_cannot_hold_images_is_refused_before_sending(
         out: str, tmp_path: Path, emu: Any, emu_env: dict[str, str],
         capsys: pytest.CaptureFixture[str]) -> None:
+    """{device} is a FIFO in the test folder (never the machine's /dev)."""
     existing = tmp_path / "a-file.png"
     existing.write_bytes(b"keep me")
+    os.mkfifo(tmp_path / "device")
     code, _, err = cli(capsys, "generate", "--prompt", "a fox", "--backend", "aistudio",
-                       "--out", out.replace("{file}", str(existing)))
+                       "--out", out.replace("{file}", str(existing)).replace(
+                           "{device}", str(tmp_path / "device")))
     assert code == 2 and err.startswith("error: --out ") and "Traceback" not in err
     assert ("is a file" in err) or ("system folder" in err), err
     assert not _sent(emu) and existing.read_bytes() == b"keep me"
