@@ -142,6 +142,7 @@ def _run(check: Any, names: list[str], settings: Any) -> tuple[Any, dict[str, An
     """Load the credentials and open the history before anything is sent; write each row
     before its request goes out (`store.begin`), then the answer (`store.save`). A result
     that cannot be stored is still shown; the storage problem is said after it."""
+    import contextlib
     import uuid
 
     from playground.clients.base import platform_for
@@ -156,9 +157,18 @@ def _run(check: Any, names: list[str], settings: Any) -> tuple[Any, dict[str, An
         platform.auth  # noqa: B018 - a bad credentials file is a ConfigError now, not a result
     store = HistoryStore(settings.data_dir)
     group = uuid.uuid4().hex[:12] if len(platforms) > 1 else None
-    rows = {p.name: store.begin(GenerationResult(backend=p.name, request=check.request,
-                                                 status="pending", model=check.request.model,
-                                                 group_id=group)) for p in platforms}
+    rows: dict[str, int] = {}
+    try:
+        for p in platforms:
+            rows[p.name] = store.begin(GenerationResult(
+                backend=p.name, request=check.request, status="pending",
+                model=check.request.model, group_id=group))
+    except PlaygroundError:
+        for gen_id in rows.values():  # nothing was sent: not "interrupted" later
+            with contextlib.suppress(PlaygroundError):
+                store.close_pending(gen_id, explanation="Not sent: the history could not "
+                                                        "record the other platform's request.")
+        raise
     problems: list[str] = []
 
     def save(result: GenerationResult) -> None:
