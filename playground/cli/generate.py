@@ -1,18 +1,23 @@
 """`python -m playground generate`: one prompt on AI Studio, Vertex AI or both.
 
 Exit codes: 0 every backend returned an image; 1 a backend failed, was blocked or returned no
-image; 2 bad arguments or missing configuration (the message names the variable to set).
+image; 2 bad arguments, missing or invalid configuration (the message names the variable to
+set), or a history that cannot be used (disk full, read-only, damaged, locked: the message says
+what to do). Numbers are checked at the edge (finite, in range), a prompt must be UTF-8, and
+--out must be a folder that can be written; all before any request is sent. Each backend's
+history row is written before its request goes out (status "pending"), so a killed run leaves
+"interrupted" rows, not nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from playground.cli import edge
 from playground.domain import catalog
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -48,58 +53,54 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
     return p
 
 
-def _fail_usage(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return EXIT_USAGE
-
-
 def run_generate(args: argparse.Namespace) -> int:
-    from playground.config import load_settings
+    from playground.config import (
+        check_retries,
+        check_retry_wait,
+        check_timeout,
+        load_settings,
+    )
     from playground.domain.errors import ConfigError
     from playground.domain.options import check_request
     from playground.domain.types import ImageRequest
 
-    req = ImageRequest(
-        prompt=args.prompt, model=args.model, aspect_ratio=args.aspect_ratio,
-        image_size=args.image_size, output_mime_type=args.mime_type,
-        compression_quality=args.quality, person_generation=args.person_generation,
-        include_thoughts=args.include_thoughts, thinking_level=args.thinking_level, seed=args.seed,
-        service_tier=args.service_tier,
-    )
-    platforms = BACKENDS[args.backend]
-    check = check_request(req, platforms, allow_unlisted=args.allow_unlisted)
-    if check.problems:
-        return _fail_usage(" ".join(check.problems))
-    if args.quality is not None and args.mime_type != "image/jpeg":
-        return _fail_usage("--quality needs --mime-type image/jpeg (it applies to JPEG only).")
     try:
+        req = ImageRequest(
+            prompt=edge.utf8(args.prompt, "--prompt"), model=args.model,
+            aspect_ratio=args.aspect_ratio, image_size=args.image_size,
+            output_mime_type=args.mime_type,
+            compression_quality=None if args.quality is None else edge.whole(
+                args.quality, "--quality", 0, 100),
+            person_generation=args.person_generation, include_thoughts=args.include_thoughts,
+            thinking_level=args.thinking_level, seed=edge.seed(args.seed),
+            service_tier=args.service_tier,
+        )
+        platforms = BACKENDS[args.backend]
+        check = check_request(req, platforms, allow_unlisted=args.allow_unlisted)
+        if check.problems:
+            return edge.fail(" ".join(check.problems))
+        if args.quality is not None and args.mime_type != "image/jpeg":
+            return edge.fail("--quality needs --mime-type image/jpeg (it applies to JPEG only).")
         settings = load_settings()
+        if args.retries is not None:
+            settings = replace(settings, retries=check_retries(args.retries, "--retries"))
+        if args.max_retry_wait is not None:
+            settings = replace(settings, max_retry_wait_s=check_retry_wait(
+                args.max_retry_wait, "--max-retry-wait"))
+        if args.timeout is not None:
+            settings = replace(settings, timeout_s=check_timeout(args.timeout, "--timeout"))
+        out = edge.image_folder(args.out) if args.out else None
     except ConfigError as exc:
-        return _fail_usage(f"{exc} {exc.hint}")
-    if args.retries is not None:
-        if args.retries < 0:
-            return _fail_usage("--retries must be 0 or more.")
-        settings = replace(settings, retries=args.retries)
-    if args.max_retry_wait is not None:
-        if not 0 <= args.max_retry_wait < float("inf"):
-            return _fail_usage("--max-retry-wait must be a number of seconds, 0 or more.")
-        settings = replace(settings, max_retry_wait_s=args.max_retry_wait)
-    if args.timeout is not None:
-        if args.timeout <= 0:
-            return _fail_usage("--timeout must be a positive number of seconds.")
-        settings = replace(settings, timeout_s=args.timeout)
-    return _generate_and_print(check, platforms, settings, args)
+        return edge.fail_with(exc)
+    return _generate_and_print(check, platforms, settings, args, out)
 
 
 def _generate_and_print(check: Any, names: list[str], settings: Any,
-                        args: argparse.Namespace) -> int:
-    from playground.clients.base import platform_for
-    from playground.clients.http import make_client
+                        args: argparse.Namespace, out: Path | None) -> int:
     from playground.config import missing_config_message
+    from playground.domain.errors import PlaygroundError
     from playground.generation.demo import DemoEnvironment, start_demo
     from playground.generation.output import format_table, result_json
-    from playground.generation.run import generate_many
-    from playground.history.store import HistoryStore
 
     demo = (start_demo(settings, names, latency_profile=settings.emulator_profile) if args.demo
             else DemoEnvironment(settings))
@@ -107,17 +108,22 @@ def _generate_and_print(check: Any, names: list[str], settings: Any,
         settings = demo.settings
         missing = [m for p in names if (m := missing_config_message(p, settings))]
         if missing:
-            return _fail_usage(" ".join(missing) + " Or pass --demo to use the built-in emulator.")
-        store = HistoryStore(settings.data_dir)
-        with make_client(settings) as client:
-            results = generate_many(check, [platform_for(p, settings) for p in names],
-                                    client=client, on_result=store.save)
+            return edge.fail(" ".join(missing) + " Or pass --demo to use the built-in emulator.")
+        try:
+            store, results, problems = _run(check, names, settings)
+        except PlaygroundError as exc:  # credentials, or a history that cannot be used
+            return edge.fail_with(exc)
     finally:
         demo.stop()
     ordered = [results[p] for p in names]
     paths = {sha: path for r in ordered for sha, path in store.locations(r).items()}
-    if args.out:
-        paths.update(_export_images(store, ordered, args.out))
+    if out is not None:
+        try:
+            paths.update(_export_images(store, ordered, out))
+        except (OSError, PlaygroundError) as exc:
+            problems.append(f"The image copies could not be written to {out}: "
+                            f"{getattr(exc, 'strerror', None) or exc}; the results are in the "
+                            "history.")
     if args.json:
         for r in ordered:
             print(json.dumps(result_json(r, paths), ensure_ascii=False), flush=True)
@@ -125,13 +131,69 @@ def _generate_and_print(check: Any, names: list[str], settings: Any,
         print(format_table(ordered, paths))
         if demo.is_demo:
             print("\n(demo mode: these figures come from the built-in emulator, not Google)")
+    for problem in problems:
+        edge.fail(problem)
+    if problems:
+        return EXIT_USAGE
     return EXIT_OK if all(r.ok for r in ordered) else EXIT_FAILED
+
+
+def _run(check: Any, names: list[str], settings: Any) -> tuple[Any, dict[str, Any], list[str]]:
+    """Load the credentials and open the history before anything is sent; write each row
+    before its request goes out (`store.begin`), then the answer (`store.save`). A result
+    that cannot be stored is still shown; the storage problem is said after it."""
+    import contextlib
+    import uuid
+
+    from playground.clients.base import platform_for
+    from playground.clients.http import make_client
+    from playground.domain.errors import PlaygroundError, describe
+    from playground.domain.types import GenerationResult
+    from playground.generation.run import RunOptions, generate_many
+    from playground.history.store import HistoryStore
+
+    platforms = [platform_for(p, settings) for p in names]
+    for platform in platforms:
+        platform.auth  # noqa: B018 - a bad credentials file is a ConfigError now, not a result
+    store = HistoryStore(settings.data_dir)
+    group = uuid.uuid4().hex[:12] if len(platforms) > 1 else None
+    rows: dict[str, int] = {}
+    try:
+        for p in platforms:
+            rows[p.name] = store.begin(GenerationResult(
+                backend=p.name, request=check.request, status="pending",
+                model=check.request.model, group_id=group))
+    except PlaygroundError:
+        for gen_id in rows.values():  # nothing was sent: not "interrupted" later
+            with contextlib.suppress(PlaygroundError):
+                store.close_pending(gen_id, explanation="Not sent: the history could not "
+                                                        "record the other platform's request.")
+        raise
+    problems: list[str] = []
+
+    def save(result: GenerationResult) -> None:
+        result.id = rows[result.backend]
+        try:
+            store.save(result)
+        except PlaygroundError as exc:
+            problems.append(" ".join(describe(exc)).strip())
+
+    try:
+        with make_client(settings) as client:
+            results = generate_many(check, platforms, client=client,
+                                    options=RunOptions(group_id=group), on_result=save)
+    except KeyboardInterrupt:
+        for gen_id in rows.values():
+            store.close_pending(gen_id, status="interrupted", explanation=(
+                "Interrupted — the request may have been billed: stopped with Ctrl-C before "
+                "the answer arrived."))
+        raise
+    return store, results, problems
 
 
 def _export_images(store: Any, results: list[Any], out: Path) -> dict[str, str]:
     from playground.history.files import extension_for
 
-    out.mkdir(parents=True, exist_ok=True)
     paths: dict[str, str] = {}
     for r in results:
         for n, img in enumerate(r.images):

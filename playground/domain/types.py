@@ -8,7 +8,11 @@ from typing import Any, Literal
 from playground.domain.catalog import DEFAULT_MODEL, PlatformName
 from playground.domain.errors import ErrorInfo
 
-ResultStatus = Literal["ok", "blocked", "no_image", "error"]
+#: ok / blocked / no_image / error are answers (or failures) of a request. pending: the row was
+#: written before the request was sent (HistoryStore.begin); interrupted: its process died
+#: before the answer was saved (it may have been billed); cancelled: stopped by the user.
+ResultStatus = Literal["ok", "blocked", "no_image", "error", "pending", "interrupted",
+                       "cancelled"]
 
 
 @dataclass(frozen=True)

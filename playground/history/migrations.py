@@ -119,11 +119,23 @@ V4_BLOCK_MESSAGE = """
 ALTER TABLE generations ADD COLUMN block_message TEXT
 """
 
+#: Write-ahead rows (HistoryStore.begin): who sent a pending request, so that a later open can
+#: tell a live process's row from one left by a killed process (history/owner.py); and whether
+#: each image's file was written (save writes rows first, then files).
+V5_WRITE_AHEAD = """
+ALTER TABLE generations ADD COLUMN owner_pid INTEGER;
+ALTER TABLE generations ADD COLUMN owner_host TEXT;
+ALTER TABLE generations ADD COLUMN owner_started TEXT;
+ALTER TABLE images ADD COLUMN file_status TEXT NOT NULL DEFAULT 'ok';
+CREATE INDEX generations_pending ON generations(status) WHERE status = 'pending'
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("history", V1_HISTORY),
     ("reviews", V2_REVIEWS),
     ("bench", V3_BENCH),
     ("block message", V4_BLOCK_MESSAGE),
+    ("write-ahead rows", V5_WRITE_AHEAD),
 ]
 
 
