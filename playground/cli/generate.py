@@ -110,12 +110,11 @@ def _generate_and_print(check: Any, names: list[str], settings: Any,
         if missing:
             return edge.fail(" ".join(missing) + " Or pass --demo to use the built-in emulator.")
         try:
-            store, results, problems = _run(check, names, settings)
+            store, ordered, problems = _run(check, names, settings)
         except PlaygroundError as exc:  # credentials, or a history that cannot be used
             return edge.fail_with(exc)
     finally:
         demo.stop()
-    ordered = [results[p] for p in names]
     paths = {sha: path for r in ordered for sha, path in store.locations(r).items()}
     if out is not None:
         try:
@@ -138,57 +137,37 @@ def _generate_and_print(check: Any, names: list[str], settings: Any,
     return EXIT_OK if all(r.ok for r in ordered) else EXIT_FAILED
 
 
-def _run(check: Any, names: list[str], settings: Any) -> tuple[Any, dict[str, Any], list[str]]:
+def _run(requests: Any, names: list[str], settings: Any, variants: int = 1,
+         ) -> tuple[Any, list[Any], list[str]]:
     """Load the credentials and open the history before anything is sent; write each row
-    before its request goes out (`store.begin`), then the answer (`store.save`). A result
-    that cannot be stored is still shown; the storage problem is said after it."""
-    import contextlib
+    before its request goes out (`Recorder`), then the answer. A result that cannot be stored
+    is still shown; the storage problem is said after it."""
     import uuid
 
     from playground.clients.base import platform_for
     from playground.clients.http import make_client
-    from playground.domain.errors import PlaygroundError, describe
-    from playground.domain.types import GenerationResult
-    from playground.generation.run import RunOptions, generate_many
+    from playground.generation.fanout import plan_slots, run_slots
+    from playground.generation.recorder import Recorder
+    from playground.generation.run import RunOptions
     from playground.history.store import HistoryStore
 
     platforms = [platform_for(p, settings) for p in names]
     for platform in platforms:
         platform.auth  # noqa: B018 - a bad credentials file is a ConfigError now, not a result
     store = HistoryStore(settings.data_dir)
-    group = uuid.uuid4().hex[:12] if len(platforms) > 1 else None
-    rows: dict[str, int] = {}
-    try:
-        for p in platforms:
-            rows[p.name] = store.begin(GenerationResult(
-                backend=p.name, request=check.request, status="pending",
-                model=check.request.model, group_id=group))
-    except PlaygroundError:
-        for gen_id in rows.values():  # nothing was sent: not "interrupted" later
-            with contextlib.suppress(PlaygroundError):
-                store.close_pending(gen_id, explanation="Not sent: the history could not "
-                                                        "record the other platform's request.")
-        raise
-    problems: list[str] = []
-
-    def save(result: GenerationResult) -> None:
-        result.id = rows[result.backend]
-        try:
-            store.save(result)
-        except PlaygroundError as exc:
-            problems.append(" ".join(describe(exc)).strip())
-
+    slots = plan_slots(requests, platforms, variants=variants)
+    group = uuid.uuid4().hex[:12] if len(slots) > 1 else None
+    recorder = Recorder(store, slots, group)
     try:
         with make_client(settings) as client:
-            results = generate_many(check, platforms, client=client,
-                                    options=RunOptions(group_id=group), on_result=save)
+            results = run_slots(slots, client=client, options=RunOptions(group_id=group),
+                                on_result=recorder.save)
     except KeyboardInterrupt:
-        for gen_id in rows.values():
-            store.close_pending(gen_id, status="interrupted", explanation=(
-                "Interrupted — the request may have been billed: stopped with Ctrl-C before "
-                "the answer arrived."))
+        recorder.close_unanswered(set(), status="interrupted", explanation=(
+            "Interrupted — the request may have been billed: stopped with Ctrl-C before the "
+            "answer arrived."))
         raise
-    return store, results, problems
+    return store, results, recorder.problems
 
 
 def _export_images(store: Any, results: list[Any], out: Path) -> dict[str, str]:

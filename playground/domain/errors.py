@@ -15,6 +15,7 @@
     │  ├─ ImageMissingError     a stored image whose file is gone from the data folder
     │  │  └─ UnsafePathError    a stored file whose path leads outside the data folder (refused)
     │  └─ AnalysisInputError    an image the analysis cannot use (empty, too large, …)
+    ├─ InUseError               a generation others continue, deleted alone
     ├─ StorageError             the history folder or database cannot be used as asked (disk
     │  │                        full, read-only, locked, a file where a folder should be, …)
     │  ├─ DamagedHistoryError   history.sqlite3 fails PRAGMA quick_check: never written to
@@ -183,6 +184,10 @@ class UnsafePathError(ImageMissingError):
     """A stored file whose path resolves outside the data folder (a symlink, a tampered row).
 
     Refused, and logged as an audit note; to the reader it is a missing file."""
+
+
+class InUseError(PlaygroundError):
+    """A generation others depend on (a turn that later turns continue) cannot go alone."""
 
 
 class StorageError(PlaygroundError):

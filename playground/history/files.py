@@ -23,9 +23,11 @@ from playground.domain.imaging import THUMB_MAX_SIDE, make_preview
 
 log = logging.getLogger("playground.history")
 
+SIGNATURE_MIME = "text/x-thought-signature"
 EXTENSIONS = {
     "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif",
     "image/heif": "heif", "image/avif": "avif",
+    SIGNATURE_MIME: "sig",  # a thoughtSignature's base64 text, stored like an image
 }
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 

@@ -76,6 +76,8 @@ def result_row(r: GenerationResult) -> tuple[dict[str, Any], bool]:
         "notes_json": js(r.notes), "texts_json": js(r.texts),
         "thought_texts_json": js(r.thought_texts), "thought_signatures": r.thought_signatures,
         "error_json": js(asdict(r.error) if r.error else None), "explanation": r.explanation,
+        "parent_id": r.request.parent_id, "turn_index": r.request.turn_index,
+        "variant": r.variant,
     }
     return _scrub(row, hits), bool(hits)
 
@@ -153,8 +155,10 @@ def result_from_row(row: sqlite3.Row, images: list[ImageFacts]) -> GenerationRes
     error = loads(row["error_json"])
     return GenerationResult(
         id=row["id"], created_at=row["created_at"], group_id=row["group_id"],
+        variant=row["variant"],
         backend=row["backend"], model=row["model"],
-        request=ImageRequest.from_dict(loads(row["request_json"], {"prompt": row["prompt"]})),
+        request=ImageRequest.from_dict(loads(row["request_json"], {"prompt": row["prompt"]}))
+        .with_(parent_id=row["parent_id"]),  # the column: None once the parent is deleted
         status=row["status"], http_status=row["http_status"],
         timing=Timing(row["ttfb_s"], row["total_s"]),
         attempts=[Attempt(**a) for a in loads(row["attempts_json"], [])],

@@ -31,10 +31,18 @@ from playground.domain.errors import (
     DamagedHistoryError,
     ImageMissingError,
     ImageWriteError,
+    InUseError,
     StorageError,
 )
 from playground.domain.types import GenerationResult, ImageFacts
 from playground.history import faults
+from playground.history.conversations import (
+    Conversations,
+    still_used,
+    used_files,
+    write_answer_rows,
+    write_input_rows,
+)
 from playground.history.files import ImageFiles
 from playground.history.images import StoredImages
 from playground.history.migrations import migrate
@@ -66,7 +74,7 @@ def _guarded(doing: str) -> Callable[[F], F]:
     return wrap
 
 
-class HistoryStore(StoredImages):
+class HistoryStore(StoredImages, Conversations):
     def __init__(self, data_dir: Path, *, busy_timeout_s: float | None = None) -> None:
         """Open (or create) the history in `data_dir`; StorageError, in words, if it cannot be
         used: a file or a damaged database in the way, a read-only or full disk, a lock."""
@@ -161,6 +169,9 @@ class HistoryStore(StoredImages):
         row.update(owner_pid=owner.pid, owner_host=owner.host, owner_started=owner.started)
         with self.transaction() as conn:
             result.id = self._insert(conn, row)
+            write_input_rows(conn, result.id, result.request)
+        with self.guard(f"writing the input images of request #{result.id}"):
+            self._write_sent_files(result.request, [])  # the user's photo is kept, sent or not
         return result.id
 
     def save(self, result: GenerationResult) -> int:
@@ -185,7 +196,11 @@ class HistoryStore(StoredImages):
             if gen_id is None:
                 gen_id = self._insert(conn, row)
             write_image_rows(conn, gen_id, result.images, have, self.files.relative_path)
+            write_input_rows(conn, gen_id, result.request)
+            write_answer_rows(conn, gen_id, result.answer)
         result.id = gen_id
+        with self.guard(f"writing the inputs and signatures of result #{gen_id}"):
+            self._write_sent_files(result.request, result.answer)
         if to_write:
             self._write_files(result, to_write)
         return gen_id
@@ -249,19 +264,24 @@ class HistoryStore(StoredImages):
                                   result_id=result.id)
 
     @_guarded("deleting a result")
-    def delete(self, gen_id: int) -> bool:
-        """Delete a generation; image files go too unless another row still uses them."""
+    def delete(self, gen_id: int, *, with_continuations: bool = False) -> bool:
+        """Delete a generation; its files (images, inputs, signatures) go too unless another
+        row still uses them. A turn that others continue is kept unless `with_continuations`
+        (then its whole branch goes): InUseError says which generations continue it."""
+        doomed = self.branch(gen_id) if with_continuations else [gen_id]
+        later = [c for c in self.continuations(gen_id) if c not in doomed]
+        if later:
+            raise InUseError(
+                f"Generation #{gen_id} is continued by "
+                f"{', '.join(f'#{c}' for c in later)}: they replay this turn.",
+                hint="Delete it with its continuations, or delete those first.")
         with self.transaction() as conn:
-            images = conn.execute("SELECT sha256, sniffed_mime FROM images WHERE generation_id=?",
-                                  (gen_id,)).fetchall()
-            cur = conn.execute("DELETE FROM generations WHERE id=?", (gen_id,))
-            orphans = [
-                (r["sha256"], r["sniffed_mime"]) for r in images
-                if not conn.execute("SELECT 1 FROM images WHERE sha256=? LIMIT 1",
-                                    (r["sha256"],)).fetchone()
-            ]
+            files = used_files(conn, doomed)
+            marks = ",".join("?" for _ in doomed)
+            cur = conn.execute(f"DELETE FROM generations WHERE id IN ({marks})", doomed)
+            orphans = [(sha, mime) for sha, mime in files if not still_used(conn, sha)]
         for sha, mime in orphans:
-            self.files.remove(str(sha), str(mime))
+            self.files.remove(sha, mime)
         return cur.rowcount > 0
 
     @_guarded("checking pending requests")

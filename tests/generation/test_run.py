@@ -12,7 +12,8 @@ from playground.clients.base import platform_for
 from playground.clients.http import RetryPolicy, make_client
 from playground.config import Settings, load_settings
 from playground.domain.types import ImageRequest
-from playground.generation.run import RunOptions, generate, generate_many
+from playground.generation.fanout import generate_many
+from playground.generation.run import RunOptions, generate
 from playground.history.store import HistoryStore
 
 TOLERANCE_S = 0.05  #: within 50 ms of the injected truth
