@@ -7,6 +7,13 @@ what to do). Numbers are checked at the edge (finite, in range), a prompt must b
 --out must be a folder that can be written; all before any request is sent. Each backend's
 history row is written before its request goes out (status "pending"), so a killed run leaves
 "interrupted" rows, not nothing.
+
+Editing: `--image PATH` (repeatable, `-` = standard input) sends images with the prompt;
+`--continue ID` sends the next turn of that generation's thread (the whole conversation is
+replayed, signatures byte for byte; a Both run's sibling continues on its own platform);
+`--variants N` sends N requests per backend; `--no-signatures` (or `--signatures strip`)
+replays without signatures, which AI Studio refuses and Vertex accepts. JSON lines list the
+inputs (sha256, bytes) and `parent_id`.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from typing import Any
 
 from playground.cli import edge
 from playground.domain import catalog
+from playground.domain.turns import SIGNATURE_MODES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 BACKENDS = {"aistudio": ["aistudio"], "vertex": ["vertex"], "both": ["aistudio", "vertex"]}
@@ -26,9 +34,11 @@ BACKENDS = {"aistudio": ["aistudio"], "vertex": ["vertex"], "both": ["aistudio",
 
 def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
     p = subparsers.add_parser(name, help="send one prompt to AI Studio, Vertex AI or both")
-    p.add_argument("--prompt", required=True, help="what the image should show")
-    p.add_argument("--backend", choices=sorted(BACKENDS), default="both")
-    p.add_argument("--model", default=catalog.DEFAULT_MODEL, help="model id (see README)")
+    p.add_argument("--prompt", required=True, help="what the image should show (or the edit)")
+    p.add_argument("--backend", choices=sorted(BACKENDS), default=None,
+                   help="default: both; with --continue, each thread's own platform")
+    p.add_argument("--model", default=None,
+                   help=f"model id (default {catalog.DEFAULT_MODEL}; a thread keeps its own)")
     p.add_argument("--aspect-ratio", help="e.g. 16:9 (default: the model's, 1:1)")
     p.add_argument("--image-size", choices=["512", "1K", "2K", "4K"])
     p.add_argument("--mime-type", choices=list(catalog.OUTPUT_MIME_TYPES), help="Vertex only")
@@ -39,6 +49,20 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int)
     p.add_argument("--service-tier", choices=["standard", "flex", "priority"],
                    help="ask for a service tier where the platform takes it (UNCONFIRMED field)")
+    p.add_argument("--image", action="append", default=[], metavar="PATH",
+                   help="an image to send with the prompt (repeatable; - reads standard input)")
+    p.add_argument("--fit-images", action="store_true",
+                   help="re-encode or downscale images the model cannot take (over 7 MB, GIF, "
+                        "…); the result notes it")
+    p.add_argument("--continue", dest="continue_ids", action="append", default=[], type=int,
+                   metavar="GENERATION_ID",
+                   help="continue this generation's thread (its sibling in a Both run too)")
+    p.add_argument("--variants", type=int, default=1, help="requests per backend, 1-4")
+    p.add_argument("--signatures", choices=list(SIGNATURE_MODES), default=None,
+                   help="replayed thought signatures: replay (default), strip, or bypass (the "
+                        "documented value where one is missing)")
+    p.add_argument("--no-signatures", action="store_true",
+                   help="replay without thought signatures (AI Studio answers 400)")
     p.add_argument("--retries", type=int, default=None, help="retries after the first attempt (default 2)")
     p.add_argument("--timeout", type=float, default=None, help="seconds per attempt (default 300)")
     p.add_argument("--max-retry-wait", type=float, default=None,
@@ -46,57 +70,108 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
     p.add_argument("--allow-unlisted", action="store_true",
                    help="send a model the platform does not list (or the catalog says is gone)")
     p.add_argument("--out", type=Path, help="also copy the images into this folder")
-    p.add_argument("--json", action="store_true", help="one JSON object per backend per line")
+    p.add_argument("--json", action="store_true", help="one JSON object per result per line")
     p.add_argument("--demo", action="store_true",
                    help="use the built-in emulator with throwaway credentials (offline)")
     p.set_defaults(run=run_generate)
     return p
 
 
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    """The request options the user passed (a continuation keeps its thread's for the rest)."""
+    given = {
+        "aspect_ratio": args.aspect_ratio, "image_size": args.image_size,
+        "output_mime_type": args.mime_type,
+        "compression_quality": None if args.quality is None else edge.whole(
+            args.quality, "--quality", 0, 100),
+        "person_generation": args.person_generation,
+        "include_thoughts": True if args.include_thoughts else None,
+        "thinking_level": args.thinking_level, "seed": edge.seed(args.seed),
+        "service_tier": args.service_tier,
+    }
+    return {k: v for k, v in given.items() if v is not None}
+
+
 def run_generate(args: argparse.Namespace) -> int:
-    from playground.config import (
-        check_retries,
-        check_retry_wait,
-        check_timeout,
-        load_settings,
-    )
-    from playground.domain.errors import ConfigError
-    from playground.domain.options import check_request
-    from playground.domain.types import ImageRequest
+    from playground.cli.inputs import read_images
+    from playground.domain.errors import PlaygroundError
+    from playground.generation.fanout import MAX_VARIANTS
 
     try:
-        req = ImageRequest(
-            prompt=edge.utf8(args.prompt, "--prompt"), model=args.model,
-            aspect_ratio=args.aspect_ratio, image_size=args.image_size,
-            output_mime_type=args.mime_type,
-            compression_quality=None if args.quality is None else edge.whole(
-                args.quality, "--quality", 0, 100),
-            person_generation=args.person_generation, include_thoughts=args.include_thoughts,
-            thinking_level=args.thinking_level, seed=edge.seed(args.seed),
-            service_tier=args.service_tier,
-        )
-        platforms = BACKENDS[args.backend]
-        check = check_request(req, platforms, allow_unlisted=args.allow_unlisted)
-        if check.problems:
-            return edge.fail(" ".join(check.problems))
+        prompt = edge.utf8(args.prompt, "--prompt")
+        options = _options(args)
         if args.quality is not None and args.mime_type != "image/jpeg":
             return edge.fail("--quality needs --mime-type image/jpeg (it applies to JPEG only).")
-        settings = load_settings()
-        if args.retries is not None:
-            settings = replace(settings, retries=check_retries(args.retries, "--retries"))
-        if args.max_retry_wait is not None:
-            settings = replace(settings, max_retry_wait_s=check_retry_wait(
-                args.max_retry_wait, "--max-retry-wait"))
-        if args.timeout is not None:
-            settings = replace(settings, timeout_s=check_timeout(args.timeout, "--timeout"))
+        variants = edge.whole(args.variants, "--variants", 1, MAX_VARIANTS)
+        ids = [edge.whole(i, "--continue", 1, edge.MAX_ID) for i in args.continue_ids]
+        signatures = "strip" if args.no_signatures else (args.signatures or "replay")
+        if args.no_signatures and args.signatures not in (None, "strip"):
+            return edge.fail("--no-signatures and --signatures disagree; pass one of them.")
+        images = read_images(args.image, fit=args.fit_images)
+        settings = _settings(args)
         out = edge.image_folder(args.out) if args.out else None
-    except ConfigError as exc:
+        store, requests = _requests(args, settings, prompt, options, images, ids, signatures)
+    except PlaygroundError as exc:
         return edge.fail_with(exc)
-    return _generate_and_print(check, platforms, settings, args, out)
+    checks, names = _checks(requests, args.allow_unlisted)
+    problems = [m for c in checks.values() for m in c.problems]
+    if problems:
+        return edge.fail(" ".join(dict.fromkeys(problems)))
+    return _generate_and_print(store, checks, names, settings, args, out, variants)
 
 
-def _generate_and_print(check: Any, names: list[str], settings: Any,
-                        args: argparse.Namespace, out: Path | None) -> int:
+def _settings(args: argparse.Namespace) -> Any:
+    from playground.config import check_retries, check_retry_wait, check_timeout, load_settings
+
+    settings = load_settings()
+    if args.retries is not None:
+        settings = replace(settings, retries=check_retries(args.retries, "--retries"))
+    if args.max_retry_wait is not None:
+        settings = replace(settings, max_retry_wait_s=check_retry_wait(
+            args.max_retry_wait, "--max-retry-wait"))
+    if args.timeout is not None:
+        settings = replace(settings, timeout_s=check_timeout(args.timeout, "--timeout"))
+    return settings
+
+
+def _requests(args: argparse.Namespace, settings: Any, prompt: str, options: dict[str, Any],
+              images: tuple[Any, ...], ids: list[int], signatures: str,
+              ) -> tuple[Any, dict[str, Any]]:
+    """Open the history (before anything is sent) and build each platform's request: a new
+    prompt on the platforms asked for, or the next turn of each thread."""
+    from playground.domain.errors import ConfigError
+    from playground.domain.types import ImageRequest
+    from playground.generation.conversation import continuation, threads_to_continue
+    from playground.history.store import HistoryStore
+
+    store = HistoryStore(settings.data_dir)
+    names = BACKENDS[args.backend] if args.backend else None
+    if not ids:
+        if signatures != "replay":
+            raise ConfigError("--signatures and --no-signatures apply to --continue only.")
+        req = ImageRequest(prompt=prompt, model=args.model or catalog.DEFAULT_MODEL,
+                           inputs=images, **options)
+        return store, {p: req for p in names or BACKENDS["both"]}
+    threads = threads_to_continue(store, ids, names or BACKENDS["both"])
+    for parent in threads.values():
+        if args.model and args.model != parent.model:
+            raise ConfigError(f"Generation #{parent.id} is a {parent.model} thread; a thread "
+                              "continues with its own model (its signatures are that model's).",
+                              hint="Leave out --model, or start a new prompt.")
+    return store, {p: continuation(store, parent, prompt, inputs=images,
+                                   signatures=signatures, **options)  # type: ignore[arg-type]
+                   for p, parent in threads.items()}
+
+
+def _checks(requests: dict[str, Any], allow_unlisted: bool) -> tuple[dict[str, Any], list[str]]:
+    from playground.domain.options import check_request
+
+    checks = {p: check_request(r, [p], allow_unlisted=allow_unlisted) for p, r in requests.items()}
+    return checks, list(requests)
+
+
+def _generate_and_print(store: Any, checks: dict[str, Any], names: list[str], settings: Any,
+                        args: argparse.Namespace, out: Path | None, variants: int) -> int:
     from playground.config import missing_config_message
     from playground.domain.errors import PlaygroundError
     from playground.generation.demo import DemoEnvironment, start_demo
@@ -110,7 +185,7 @@ def _generate_and_print(check: Any, names: list[str], settings: Any,
         if missing:
             return edge.fail(" ".join(missing) + " Or pass --demo to use the built-in emulator.")
         try:
-            store, ordered, problems = _run(check, names, settings)
+            ordered, problems = _run(store, checks, names, settings, variants)
         except PlaygroundError as exc:  # credentials, or a history that cannot be used
             return edge.fail_with(exc)
     finally:
@@ -137,8 +212,8 @@ def _generate_and_print(check: Any, names: list[str], settings: Any,
     return EXIT_OK if all(r.ok for r in ordered) else EXIT_FAILED
 
 
-def _run(requests: Any, names: list[str], settings: Any, variants: int = 1,
-         ) -> tuple[Any, list[Any], list[str]]:
+def _run(store: Any, requests: Any, names: list[str], settings: Any, variants: int = 1,
+         ) -> tuple[list[Any], list[str]]:
     """Load the credentials and open the history before anything is sent; write each row
     before its request goes out (`Recorder`), then the answer. A result that cannot be stored
     is still shown; the storage problem is said after it."""
@@ -149,12 +224,10 @@ def _run(requests: Any, names: list[str], settings: Any, variants: int = 1,
     from playground.generation.fanout import plan_slots, run_slots
     from playground.generation.recorder import Recorder
     from playground.generation.run import RunOptions
-    from playground.history.store import HistoryStore
 
     platforms = [platform_for(p, settings) for p in names]
     for platform in platforms:
         platform.auth  # noqa: B018 - a bad credentials file is a ConfigError now, not a result
-    store = HistoryStore(settings.data_dir)
     slots = plan_slots(requests, platforms, variants=variants)
     group = uuid.uuid4().hex[:12] if len(slots) > 1 else None
     recorder = Recorder(store, slots, group)
@@ -167,7 +240,7 @@ def _run(requests: Any, names: list[str], settings: Any, variants: int = 1,
             "Interrupted — the request may have been billed: stopped with Ctrl-C before the "
             "answer arrived."))
         raise
-    return store, results, recorder.problems
+    return results, recorder.problems
 
 
 def _export_images(store: Any, results: list[Any], out: Path) -> dict[str, str]:

@@ -248,8 +248,10 @@ def read_payload(result: GenerationResult, payload: Any,
                  blobs: list[memoryview] | None = None) -> None:
     """A decoded GenerateContentResponse (or a list of stream chunks, merged in order)."""
     chunks = payload if isinstance(payload, list) else [payload]
-    requested = catalog.dimensions_for(result.request.model, result.request.aspect_ratio,
-                                       result.request.image_size)
+    req = result.request
+    # An edit without an aspect ratio keeps its input's shape: no size was asked for then.
+    requested = None if (req.inputs or req.history) and not req.aspect_ratio else \
+        catalog.dimensions_for(req.model, req.aspect_ratio, req.image_size)
     clear_answer(result)
     images: list[tuple[bytes, str, bool]] = []
     try:
