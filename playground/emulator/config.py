@@ -129,6 +129,20 @@ class EmulatorConfig:
                      "quota_model_names", "signature_chars"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         self._check_lineup()
+        self._check_messages()
+
+    def _check_messages(self) -> None:
+        samples = {"inline_image_too_large_message": {"path": "p", "size": 1, "limit": 1,
+                                                      "model": "m"},
+                   "too_many_images_message": {"count": 1, "limit": 1, "model": "m"}}
+        for name, sample in samples.items():
+            try:
+                getattr(self, name).format(**sample)
+            except (KeyError, IndexError, ValueError, AttributeError) as exc:
+                raise ConfigError(f"{name} may use only the fields {', '.join(sample)}: "
+                                  f"{exc!r}.") from None
+        if self.max_inline_image_bytes < 0:
+            raise ConfigError("max_inline_image_bytes must be ≥ 0 (0 = no limit).")
 
     def _check_lineup(self) -> None:
         try:

@@ -19,12 +19,17 @@ from playground.emulator.inputs import (
     ImageLimits,
     InputImage,
     check_count,
-    read_file_data,
-    read_inline,
+    check_file_data,
+    check_inline,
+    describe_file_data,
+    describe_inline,
 )
 
 #: Bypass values Google documents for a missing signature (docs/wire-notes.md "Request body").
+#: Both are valid URL-safe base64, and the field is bytes: what counts is the bytes they decode
+#: to, so the standard-alphabet spelling of the same bytes (`_` → `/`) passes too.
 SIGNATURE_BYPASS = ("context_engineering_is_the_way_to_go", "skip_thought_signature_validator")
+_BYPASS_BYTES = frozenset(value.replace("_", "/") for value in SIGNATURE_BYPASS)
 _B64_CHARS = re.compile(rb"^[A-Za-z0-9+/\-_]*={0,2}$")
 
 
@@ -148,14 +153,17 @@ class _PartReader:
         if blob is not None:
             path = f"contents[{i}].parts[{j}].inline_data"
             data = decode_base64(blob.get("data", ""), f"{path}.data")
-            image = read_inline(blob, data, where, role, thought=thought,
-                                checks_bytes=self.checks_bytes, limits=self.limits)
+            image = describe_inline(blob, data, where, role, thought=thought)
         elif part.get("fileData") is not None:
-            image = read_file_data(part["fileData"], where, role, thought=thought)
+            image = describe_file_data(part["fileData"], where, role, thought=thought)
         if image is None:
             return
         if self.seen is not None:
             self.seen.append(image.log_entry())
+        if image.source == "fileData":
+            check_file_data(image)
+        else:
+            check_inline(image, data, checks_bytes=self.checks_bytes, limits=self.limits)
         if thought:
             return
         if role == "model" and self.needs_signatures and not part.get("thoughtSignature"):
@@ -166,9 +174,14 @@ class _PartReader:
         convo.source, convo.source_data = image, data
 
 
+def is_bypass(signature: object) -> bool:
+    return isinstance(signature, str) and \
+        signature.rstrip("=").replace("-", "+").replace("_", "/") in _BYPASS_BYTES
+
+
 def _check_signature(part: dict[str, Any], signature_ok: Callable[[str], bool]) -> None:
     signature = part.get("thoughtSignature")
-    if not signature or signature in SIGNATURE_BYPASS:
+    if not signature or is_bypass(signature):
         return
     if not isinstance(signature, str) or not signature_ok(signature):
         raise envelopes.invalid_argument("Corrupted thought signature.")

@@ -54,11 +54,12 @@ class InputImage:
     dims: tuple[int, int] | None = None
     uri: str = ""  # fileData only
     thought: bool = False
+    source: str = "inlineData"  # or "fileData"
 
     def log_entry(self) -> dict[str, Any]:
         """What the request log shows for this part (docs/emulator.md "Control API")."""
         entry: dict[str, Any] = {"content": self.content, "part": self.part, "role": self.role}
-        if self.uri:
+        if self.source == "fileData":
             entry |= {"source": "fileData", "mimeType": self.declared_mime, "fileUri": self.uri}
         else:
             entry |= {"source": "inlineData", "mimeType": self.declared_mime,
@@ -69,35 +70,43 @@ class InputImage:
         return entry
 
 
-def read_inline(blob: dict[str, Any], data: bytes, where: tuple[int, int], role: str, *,
-                thought: bool, checks_bytes: bool, limits: ImageLimits | None) -> InputImage:
-    """Check one decoded `inlineData`; returns what was read."""
-    mime = _declared(blob)
-    image = InputImage(where[0], where[1], role, mime, hashlib.sha256(data).hexdigest(),
-                       len(data), read_dimensions(data), thought=thought)
-    if limits is not None and role == "user" and limits.max_inline_bytes \
+def describe_inline(blob: dict[str, Any], data: bytes, where: tuple[int, int], role: str, *,
+                    thought: bool) -> InputImage:
+    """What one decoded `inlineData` holds (no checks yet: the log shows refused parts too)."""
+    return InputImage(where[0], where[1], role, _text(blob.get("mimeType")),
+                      hashlib.sha256(data).hexdigest(), len(data), read_dimensions(data),
+                      thought=thought)
+
+
+def check_inline(image: InputImage, data: bytes, *, checks_bytes: bool,
+                 limits: ImageLimits | None) -> None:
+    _check_type(image.declared_mime)
+    if limits is not None and image.role == "user" and limits.max_inline_bytes \
             and len(data) > limits.max_inline_bytes:
-        path = f"contents[{where[0]}].parts[{where[1]}].inline_data"
+        path = f"contents[{image.content}].parts[{image.part}].inline_data"
         raise envelopes.invalid_argument(limits.too_large_message.format(
             path=path, size=f"{len(data):,}", limit=f"{limits.max_inline_bytes:,}",
             model=limits.model))
     if checks_bytes:
-        check_bytes(mime, data)
-    return image
+        check_bytes(image.declared_mime, data)
 
 
-def read_file_data(file_data: dict[str, Any], where: tuple[int, int], role: str, *,
-                   thought: bool) -> InputImage:
-    """A `fileData` part: its type and URI are checked; nothing is fetched."""
-    mime = _declared(file_data)
-    uri = file_data.get("fileUri")
-    if not isinstance(uri, str) or not uri.startswith(FILE_URI_SCHEMES):
+def describe_file_data(file_data: dict[str, Any], where: tuple[int, int], role: str, *,
+                       thought: bool) -> InputImage:
+    """A `fileData` part, identified by its URI (nothing is fetched)."""
+    uri = _text(file_data.get("fileUri"))
+    return InputImage(where[0], where[1], role, _text(file_data.get("mimeType")),
+                      hashlib.sha256(uri.encode()).hexdigest(), uri=uri, thought=thought,
+                      source="fileData")
+
+
+def check_file_data(image: InputImage) -> None:
+    _check_type(image.declared_mime)
+    if not image.uri.startswith(FILE_URI_SCHEMES):
         # Our wording (UNCONFIRMED): the platforms' texts for a bad URI are not recorded.
-        path = f"contents[{where[0]}].parts[{where[1]}].file_data.file_uri"
-        text = f"Unsupported file URI: {uri!r}. Use a gs:// or https:// URI."
+        path = f"contents[{image.content}].parts[{image.part}].file_data.file_uri"
+        text = f"Unsupported file URI: {image.uri!r}. Use a gs:// or https:// URI."
         raise envelopes.invalid_argument(text, [(path, text)])
-    return InputImage(where[0], where[1], role, mime, hashlib.sha256(uri.encode()).hexdigest(),
-                      uri=uri, thought=thought)
 
 
 def check_bytes(declared: str, data: bytes) -> None:
@@ -116,9 +125,10 @@ def check_count(images: list[InputImage], limits: ImageLimits | None) -> None:
             count=count, limit=limits.max_images, model=limits.model))
 
 
-def _declared(blob: dict[str, Any]) -> str:
-    mime = blob.get("mimeType")
-    text = mime if isinstance(mime, str) else ""
-    if text not in INPUT_IMAGE_TYPES:
-        raise envelopes.invalid_argument(f"Unsupported MIME type: {text or '(empty)'}")
-    return text
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _check_type(mime: str) -> None:
+    if mime not in INPUT_IMAGE_TYPES:
+        raise envelopes.invalid_argument(f"Unsupported MIME type: {mime or '(empty)'}")
