@@ -51,7 +51,7 @@ class EmulatorConfig:
     generic_invalid_argument: bool = False  # bad size/ratio → "Request contains an invalid argument."
     aistudio_checks_thought_signatures: bool = True  # docs/wire-notes.md "Request body"
     aistudio_checks_input_mime: bool = True  # docs/wire-notes.md "Request body": declared PNG with JPEG bytes → 400
-    #: Decoded bytes per user inline image (the Vertex 3 Pro Image page's 7 MB, read as MiB);
+    #: Decoded bytes per user inline image (7 MB, docs/wire-notes.md "Request body"; as MiB);
     #: 0 = no limit. The texts of this and the count limit are UNCONFIRMED (inputs.py).
     max_inline_image_bytes: int = 7 * 1024 * 1024
     inline_image_too_large_message: str = (

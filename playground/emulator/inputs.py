@@ -1,5 +1,5 @@
 """Image parts of a request — `inlineData` and `fileData` — and the checks Google makes on them
-(docs/wire-notes.md "Request body", "Input images"; docs/emulator.md "Input images").
+(docs/wire-notes.md "Request body", its input-image notes; docs/emulator.md "Input images").
 
 * The declared type must be one of `INPUT_IMAGE_TYPES` → else 400 "Unsupported MIME type: X"
   (the text Gemini gave for `png`, https://github.com/charmbracelet/crush/issues/995).
@@ -8,9 +8,10 @@
   https://github.com/open-webui/open-webui/pull/25127); bytes that are no image at all → 400
   "Unable to process input image. …" (a Gemini 2.5 Pro answer,
   https://github.com/google-gemini/gemini-cli/issues/5064). Vertex is not known to check.
-* Per user image, at most `max_inline_image_bytes` decoded bytes (7 MB, the Vertex 3 Pro Image
-  page); per request, at most `ModelInfo.max_input_images` user images (inline and fileData).
-  Google's texts for both are not known: they are `EmulatorConfig` strings (UNCONFIRMED).
+* Per user image, at most `max_inline_image_bytes` decoded bytes (7 MB, docs/wire-notes.md
+  "Request body"); per request, at most `ModelInfo.max_input_images` user images (inline and
+  fileData). Google's texts for both are not known: they are `EmulatorConfig` strings
+  (UNCONFIRMED, docs/emulator.md "Input images").
 * `fileData` cannot be fetched offline: a `gs://` or `https://` URI stands for an image of
   unknown content, identified by the SHA-256 of the URI string.
 """
