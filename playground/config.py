@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from playground.domain.bounds import (  # noqa: F401 - re-exported: the CLI checks flags with them
     MAX_RETRIES,
@@ -124,12 +125,17 @@ class Settings:
     emulator_profile: str | None = None
     emulator_port: int = 0  # 0 = any free port
     demo_platforms: frozenset[str] = frozenset()  # platforms served by the built-in emulator
+    #: postgresql://… for a team's shared history (docs/decisions.md, "Team mode"); None: the
+    #: SQLite file in data_dir
+    database_url: str | None = None
 
     def secrets(self) -> list[str]:
         """Every secret value these settings know of, for redaction of any text we emit: API
         keys, and the private parts (and client email) of the credentials file, line by line
         so a fragment is caught too."""
         out = [s.reveal() for s in (self.aistudio.api_key, self.vertex.express_api_key) if s]
+        if self.database_url:
+            out.append(urlsplit(self.database_url).password or "")
         if self.vertex.credentials_file:
             out += credential_file_secrets(self.vertex.credentials_file)
         return [s for s in dict.fromkeys(out) if s]
@@ -255,7 +261,9 @@ def load_settings(env: Mapping[str, str] | None = None,
         apply_image_tokens(tokens)
     data_dir, _ = _first(sources, "PLAYGROUND_DATA_DIR")
     profile, _ = _first(sources, "PLAYGROUND_EMULATOR_PROFILE")
+    database_url, _ = _first(sources, "PLAYGROUND_DATABASE_URL")
     return Settings(
+        database_url=database_url,
         aistudio=aistudio, vertex=vertex,
         data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(),
         timeout_s=check_timeout(_float(sources, "PLAYGROUND_TIMEOUT_S", DEFAULT_TIMEOUT_S),

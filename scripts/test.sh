@@ -13,6 +13,13 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
+# Debian's PostgreSQL server: the tests start their own from its binaries (tests/pgserver.py).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+fi
+
 # The npm package juxtaposejs answers streamlit-image-comparison's CDN URLs in browser tests
 # and is checked byte-for-byte against the copy the app vendors.
 if [ ! -f tests/e2e/node_modules/juxtaposejs/build/js/juxtapose.min.js ]; then

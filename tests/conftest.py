@@ -100,3 +100,54 @@ def canaries(emu, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
         monkeypatch.setenv(k, v)
     return {"key": key, "private_key_line": info["private_key"].splitlines()[5],
             "private_key_id": info["private_key_id"]}
+
+
+# --- a real PostgreSQL server (tests/pgserver.py), one per session, started on first use ----
+
+
+@pytest.fixture(scope="session")
+def pg_server():  # type: ignore[no-untyped-def]
+    from tests.pgserver import start_server
+
+    server = start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def pg_database(pg_server):  # type: ignore[no-untyped-def]
+    """A fresh database for this test module (its URL); migrations run on first open."""
+    url = pg_server.create_database()
+    yield url
+    pg_server.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request):  # type: ignore[no-untyped-def]
+    """None (the SQLite file in the data folder) or an emptied PostgreSQL database's URL: a
+    test taking it runs on both engines."""
+    if request.param == "sqlite":
+        return None
+    from tests.pgserver import truncate_all
+
+    url = request.getfixturevalue("pg_database")
+    truncate_all(url)
+    return url
+
+
+@pytest.fixture
+def open_store(database_url):  # type: ignore[no-untyped-def]
+    """HistoryStore(folder, …) on this test's engine; every store is closed afterwards."""
+    from playground.history.store import HistoryStore
+
+    opened: list[HistoryStore] = []
+
+    def open_(folder, **kwargs):  # type: ignore[no-untyped-def]
+        store = HistoryStore(folder, database_url=database_url, **kwargs)
+        opened.append(store)
+        return store
+
+    open_.database_url = database_url  # type: ignore[attr-defined]
+    yield open_
+    for store in opened:
+        store.close()

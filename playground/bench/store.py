@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from playground.bench.matrix import BenchSpec, Plan, Task, plan_run
 from playground.bench.stats import AttemptRecord, TaskRecord, task_failure_class
 from playground.domain.types import GenerationResult
+from playground.history.engine import Connection, Row
 from playground.history.store import HistoryStore
 
 RUN_STATUSES = ("running", "cancelled", "finished", "crashed")
@@ -124,7 +124,7 @@ class BenchStore:
     def __init__(self, history: HistoryStore) -> None:
         self.history = history
 
-    def _conn(self) -> sqlite3.Connection:
+    def _conn(self) -> Connection:
         # Reads share HistoryStore's per-thread connection; writes go through .transaction().
         return self.history.connection()
 
@@ -212,13 +212,13 @@ class BenchStore:
 
 _RUN_SELECT = (
     "SELECT r.*, COUNT(t.task_index) AS finished, "
-    "COALESCE(SUM(t.status = 'ok'), 0) AS successes, "
+    "COALESCE(SUM(CASE WHEN t.status = 'ok' THEN 1 ELSE 0 END), 0) AS successes, "
     "COALESCE(SUM(t.cost_usd), 0) AS cost_usd "
     "FROM bench_runs r LEFT JOIN bench_tasks t ON t.run_id = r.id"
 )
 
 
-def _run_from_row(row: sqlite3.Row) -> RunRecord:
+def _run_from_row(row: Row) -> RunRecord:
     return RunRecord(
         id=row["id"], created_at=row["created_at"], updated_at=row["updated_at"],
         name=row["name"], preset=row["preset"], status=row["status"],
@@ -232,7 +232,7 @@ def _run_from_row(row: sqlite3.Row) -> RunRecord:
     )
 
 
-def _task_from_row(row: sqlite3.Row) -> TaskRecord:
+def _task_from_row(row: Row) -> TaskRecord:
     return TaskRecord(
         task_index=row["task_index"], cell_id=row["cell_id"], backend=row["backend"],
         prompt_index=row["prompt_index"], repeat=row["repeat"], status=row["status"],

@@ -144,7 +144,7 @@ def _requests(args: argparse.Namespace, settings: Any, prompt: str, options: dic
     from playground.generation.conversation import continuation, threads_to_continue
     from playground.history.store import HistoryStore
 
-    store = HistoryStore(settings.data_dir)
+    store = HistoryStore(settings.data_dir, database_url=settings.database_url)
     names = BACKENDS[args.backend] if args.backend else None
     if not ids:
         if signatures != "replay":

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import builtins
 import hashlib
-import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 from playground.domain.errors import ImageMissingError
 from playground.domain.turns import InputImage, Turn, TurnPart
 from playground.domain.types import GenerationResult, ImageRequest
+from playground.history.engine import Connection, Row
 from playground.history.files import SIGNATURE_MIME, ImageFiles
 
 #: How far back a thread is followed (a cycle in a tampered history must not loop forever).
@@ -38,7 +38,7 @@ def sent_images(request: ImageRequest) -> list[tuple[str, InputImage]]:
     return out + [("reference", i) for i in request.inputs]
 
 
-def write_input_rows(conn: sqlite3.Connection, gen_id: int, request: ImageRequest) -> None:
+def write_input_rows(conn: Connection, gen_id: int, request: ImageRequest) -> None:
     conn.execute("DELETE FROM inputs WHERE generation_id=?", (gen_id,))
     counters = {"turn": 0, "reference": 0}
     for role, img in sent_images(request):
@@ -50,7 +50,7 @@ def write_input_rows(conn: sqlite3.Connection, gen_id: int, request: ImageReques
         counters[role] += 1
 
 
-def write_answer_rows(conn: sqlite3.Connection, gen_id: int, answer: list[TurnPart]) -> None:
+def write_answer_rows(conn: Connection, gen_id: int, answer: list[TurnPart]) -> None:
     conn.execute("DELETE FROM answer_parts WHERE generation_id=?", (gen_id,))
     conn.executemany(
         "INSERT INTO answer_parts (generation_id, position, text, image_index, is_thought, "
@@ -71,7 +71,7 @@ def files_to_write(request: ImageRequest, answer: list[TurnPart]) -> Iterator[tu
                 SIGNATURE_MIME
 
 
-def used_files(conn: sqlite3.Connection, gen_ids: list[int]) -> set[tuple[str, str]]:
+def used_files(conn: Connection, gen_ids: list[int]) -> set[tuple[str, str]]:
     """(sha256, mime) of every file the generations use: outputs, inputs, signatures."""
     marks = ",".join("?" for _ in gen_ids)
     rows = conn.execute(
@@ -82,7 +82,7 @@ def used_files(conn: sqlite3.Connection, gen_ids: list[int]) -> set[tuple[str, s
     return {(str(r[0]), str(r[1])) for r in rows}
 
 
-def still_used(conn: sqlite3.Connection, sha: str) -> bool:
+def still_used(conn: Connection, sha: str) -> bool:
     """Whether any remaining row uses the file with this hash (as output, input or signature)."""
     return conn.execute(
         "SELECT 1 FROM images WHERE sha256=:s UNION ALL SELECT 1 FROM inputs WHERE sha256=:s "
@@ -93,13 +93,13 @@ def still_used(conn: sqlite3.Connection, sha: str) -> bool:
 class Conversations:
     files: ImageFiles
 
-    def _conn(self) -> sqlite3.Connection:
+    def _conn(self) -> Connection:
         raise NotImplementedError
 
     def get(self, gen_id: int) -> GenerationResult | None:
         raise NotImplementedError
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+    def transaction(self, *, lock: str | None = None) -> AbstractContextManager[Connection]:
         raise NotImplementedError
 
     def _write_sent_files(self, request: ImageRequest, answer: list[TurnPart]) -> None:
@@ -192,7 +192,7 @@ class Conversations:
                         is_thought=bool(row["is_thought"]), signature=signature)
 
 
-def _input(r: sqlite3.Row) -> InputImage:
+def _input(r: Row) -> InputImage:
     return InputImage(sha256=r["sha256"], mime=r["mime"], size_bytes=r["size_bytes"],
                       width=r["width"], height=r["height"], name=r["name"], source=r["source"],
                       source_ref=r["source_ref"], note=r["note"])

@@ -1,11 +1,18 @@
-"""Versioned schema migrations, applied in order; PRAGMA user_version records the version.
+"""Versioned schema migrations, applied in order, on SQLite and on PostgreSQL.
 
-Add a migration by appending to MIGRATIONS; never edit one that has shipped.
+Add a migration by appending to MIGRATIONS; never edit one that has shipped. Write it in plain
+SQL in SQLite's spelling: history/postgres.py translates the few words PostgreSQL spells
+otherwise (types, placeholders, PRAGMAs). SQLite records the version in PRAGMA user_version,
+PostgreSQL in the table schema_version.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playground.history.postgres import PgConnection
 
 V1_HISTORY = """
 CREATE TABLE generations (
@@ -179,7 +186,11 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 
 
-def migrate(conn: sqlite3.Connection) -> int:
+def statements(script: str) -> list[str]:
+    return [s for s in script.split(";") if s.strip()]
+
+
+def migrate_sqlite(conn: sqlite3.Connection) -> int:
     """Bring the schema up to date; returns the resulting version.
 
     Each step runs in BEGIN IMMEDIATE and re-reads the version inside the lock, so two
@@ -191,7 +202,7 @@ def migrate(conn: sqlite3.Connection) -> int:
         try:
             (current,) = conn.execute("PRAGMA user_version").fetchone()
             if current < number:
-                for statement in filter(str.strip, script.split(";")):
+                for statement in statements(script):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {number}")
             conn.execute("COMMIT")
@@ -200,3 +211,29 @@ def migrate(conn: sqlite3.Connection) -> int:
             raise
     (version,) = conn.execute("PRAGMA user_version").fetchone()
     return int(version)
+
+
+migrate = migrate_sqlite
+
+
+def migrate_postgres(conn: PgConnection) -> int:
+    """The same steps on PostgreSQL: each in one transaction (DDL is transactional there) under
+    an advisory lock, so replicas starting together apply each migration once."""
+    for number, (_name, script) in enumerate(MIGRATIONS, start=1):
+        conn.raw.execute("BEGIN")
+        try:
+            conn.raw.execute("SELECT pg_advisory_xact_lock(hashtextextended('migrations', 0))")
+            conn.raw.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+            row = conn.raw.execute("SELECT max(version) FROM schema_version").fetchone()
+            current = int(row[0]) if row and row[0] is not None else 0
+            if current < number:
+                for statement in statements(script):
+                    conn.execute(statement)
+                conn.raw.execute("DELETE FROM schema_version")
+                conn.raw.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))
+            conn.raw.execute("COMMIT")
+        except BaseException:
+            conn.raw.execute("ROLLBACK")
+            raise
+    row = conn.raw.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0

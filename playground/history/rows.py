@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
@@ -25,6 +24,7 @@ from playground.domain.types import (
     Timing,
     Usage,
 )
+from playground.history.engine import Connection, Row
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 CLEANED_NOTE = ("Some text held characters that are not valid Unicode (bytes that were not "
@@ -93,7 +93,7 @@ def image_row(img: ImageFacts, rel_path: str) -> dict[str, Any]:
     }
 
 
-def write_image_rows(conn: sqlite3.Connection, gen_id: int, images: list[ImageFacts],
+def write_image_rows(conn: Connection, gen_id: int, images: list[ImageFacts],
                      have: dict[str, bool], relative_path: Callable[[str, str], str]) -> None:
     """Insert the image rows of generation `gen_id` (file_status "ok" when the file is there,
     else "not written"); rows that already match by position and hash are kept, and with them
@@ -139,7 +139,7 @@ def filters(search: str | None, backend: str | None, model: str | None, status: 
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
-def image_facts(r: sqlite3.Row) -> ImageFacts:
+def image_facts(r: Row) -> ImageFacts:
     return ImageFacts(
         size_bytes=r["size_bytes"], sha256=r["sha256"], declared_mime=r["declared_mime"],
         sniffed_mime=r["sniffed_mime"], width=r["width"], height=r["height"],
@@ -150,7 +150,7 @@ def image_facts(r: sqlite3.Row) -> ImageFacts:
     )
 
 
-def result_from_row(row: sqlite3.Row, images: list[ImageFacts]) -> GenerationResult:
+def result_from_row(row: Row, images: list[ImageFacts]) -> GenerationResult:
     usage = loads(row["usage_json"])
     error = loads(row["error_json"])
     return GenerationResult(

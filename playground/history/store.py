@@ -1,4 +1,5 @@
-"""Persistent history: SQLite (WAL) rows plus content-addressed image files.
+"""Persistent history: rows in SQLite (WAL; the default) or PostgreSQL (a team's server,
+history/engine.py), plus content-addressed image files.
 
 Callers write a row before a request is sent (`begin`: status "pending", with its owner
 process), then record the answer (`save`), and ask for an image's bytes by the image itself
@@ -10,17 +11,15 @@ rows left "pending" by a process that is gone as "interrupted". Every fault of t
 the database is a `StorageError` in words (history/faults.py).
 
 One store is shared by every thread and session of a process; each thread gets its own
-connection, and WAL plus a busy timeout let several processes (app, CLI, benchmark) write at once.
+connection; WAL plus a busy timeout let several processes (app, CLI, benchmark) write at once,
+and on PostgreSQL several replicas do.
 """
 
 from __future__ import annotations
 
 import builtins
-import contextlib
 import functools
 import logging
-import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,9 +42,9 @@ from playground.history.conversations import (
     write_answer_rows,
     write_input_rows,
 )
+from playground.history.engine import DB_NAME, Connection, Engine, open_engine
 from playground.history.files import ImageFiles
 from playground.history.images import StoredImages
-from playground.history.migrations import migrate
 from playground.history.owner import dead_owners, this_process
 from playground.history.rows import (
     CLEANED_NOTE,
@@ -57,7 +56,6 @@ from playground.history.rows import (
     write_image_rows,
 )
 
-DB_NAME = "history.sqlite3"
 BUSY_TIMEOUT_S = 30.0  # how long a write waits for another process's transaction
 log = logging.getLogger("playground.history")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -75,13 +73,15 @@ def _guarded(doing: str) -> Callable[[F], F]:
 
 
 class HistoryStore(StoredImages, Conversations):
-    def __init__(self, data_dir: Path, *, busy_timeout_s: float | None = None) -> None:
-        """Open (or create) the history in `data_dir`; StorageError, in words, if it cannot be
-        used: a file or a damaged database in the way, a read-only or full disk, a lock."""
+    def __init__(self, data_dir: Path, *, busy_timeout_s: float | None = None,
+                 database_url: str | None = None) -> None:
+        """Open (or create) the history: rows in the SQLite file of `data_dir`, or in the
+        PostgreSQL database `database_url` names (a team's), and image files in `data_dir`.
+        StorageError, in words, if it cannot be used: a file or a damaged database in the way,
+        a read-only or full disk, a lock, a server that cannot be reached."""
         self.data_dir = Path(data_dir)
-        self.db_path = self.data_dir / DB_NAME
         self.busy_timeout_s = BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s
-        self._local = threading.local()
+        self.engine: Engine = open_engine(self.data_dir, self.busy_timeout_s, database_url)
         self._damaged: DamagedHistoryError | None = None
         faults.check_folder(self.data_dir)
         try:
@@ -89,11 +89,16 @@ class HistoryStore(StoredImages, Conversations):
         except OSError as exc:
             raise faults.from_os_error(exc, self.data_dir, "creating the image folders") from None
         #: seconds PRAGMA quick_check took at this open (docs/decisions.md, "Storage faults")
-        self.check_s = faults.check_database(self.db_path, self.busy_timeout_s)
+        self.check_s = self.engine.check()
         with self.guard("opening the history"):
-            self.schema_version = migrate(self._conn())
+            self.schema_version = self.engine.migrate()
             #: ids of rows this open found left "pending" by a dead process
             self.interrupted = self.recover_pending()
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite file (the embedded default); PostgreSQL has none."""
+        return self.data_dir / DB_NAME
 
     @staticmethod
     def move_aside(data_dir: Path) -> Path:
@@ -101,55 +106,52 @@ class HistoryStore(StoredImages, Conversations):
         history.sqlite3.damaged-<timestamp>, keeping it; the next open starts a new one."""
         return faults.move_aside(Path(data_dir))
 
+    def close(self) -> None:
+        """Close this store's connections (the process keeps running: tests, benchmarks)."""
+        self.engine.close()
+
     # --- connections and faults ----------------------------------------------------------
 
     @contextmanager
     def guard(self, doing: str) -> Iterator[None]:
-        """SQLite and OS errors inside become StorageError (a damaged database is remembered:
-        this store writes nothing more to it)."""
+        """Database and OS errors inside become StorageError (a damaged database is
+        remembered: this store writes nothing more to it)."""
         try:
             yield
-        except faults.NOT_FAULTS:
+        except self.engine.not_faults:
             raise
-        except sqlite3.Error as exc:
-            error = faults.from_sqlite_error(exc, self.db_path, doing, self.busy_timeout_s)
+        except self.engine.errors as exc:
+            error = self.engine.fault(exc, doing)
             if isinstance(error, DamagedHistoryError):
                 self._damaged = error
             raise error from None
         except OSError as exc:
             raise faults.from_os_error(exc, self.data_dir, doing) from None
 
-    def connection(self) -> sqlite3.Connection:
+    def connection(self) -> Connection:
         """This thread's connection (for modules that own their tables, e.g. reviews)."""
         with self.guard("opening the history"):
             return self._conn()
 
-    def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.db_path, timeout=self.busy_timeout_s,
-                                   isolation_level=None, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_s * 1000)}")
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            self._local.conn = conn
-        return conn
+    def _conn(self) -> Connection:
+        return cast(Connection, self.engine.connection())
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, lock: str | None = None) -> Iterator[Connection]:
+        """A write transaction; `lock` names a lock held until it ends, across every process
+        and replica (SQLite's write lock already serialises all writers)."""
         if self._damaged is not None:
             raise self._damaged
         with self.guard("writing to the history"):
             conn = self._conn()
-            conn.execute("BEGIN IMMEDIATE")
+            self.engine.begin(conn)
             try:
+                if lock:
+                    self.engine.lock(conn, lock)
                 yield conn
-                conn.execute("COMMIT")
+                self.engine.commit(conn)
             except BaseException:
-                with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
-                    conn.execute("ROLLBACK")
+                self.engine.rollback(conn)
                 raise
 
     # --- writing -------------------------------------------------------------------------
@@ -216,13 +218,13 @@ class HistoryStore(StoredImages, Conversations):
         return cur.rowcount > 0
 
     @staticmethod
-    def _insert(conn: sqlite3.Connection, row: dict[str, Any]) -> int:
+    def _insert(conn: Connection, row: dict[str, Any]) -> int:
         cols, marks = ", ".join(row), ", ".join("?" for _ in row)
         cur = conn.execute(f"INSERT INTO generations ({cols}) VALUES ({marks})", list(row.values()))
         return int(cur.lastrowid or 0)
 
     @staticmethod
-    def _update_own(conn: sqlite3.Connection, gen_id: int | None, row: dict[str, Any]) -> int | None:
+    def _update_own(conn: Connection, gen_id: int | None, row: dict[str, Any]) -> int | None:
         """Update row `gen_id` if this process began it; None when it did not (or it is gone):
         an id freed by a delete can be reused by another writer, whose row must stay."""
         if gen_id is None:
@@ -379,7 +381,7 @@ class HistoryStore(StoredImages, Conversations):
         ).fetchone()
         return self.list(group_id=row[0], limit=10) if row else []
 
-    def _hydrate(self, rows: builtins.list[sqlite3.Row]) -> builtins.list[GenerationResult]:
+    def _hydrate(self, rows: builtins.list[Any]) -> builtins.list[GenerationResult]:
         if not rows:
             return []
         ids = [r["id"] for r in rows]

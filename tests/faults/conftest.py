@@ -72,10 +72,7 @@ def history(folder: Path, n: int = 3) -> HistoryStore:
 
 def close(store: HistoryStore) -> None:
     """Close this thread's connection (a test that damages the file must not hold it open)."""
-    conn = getattr(store._local, "conn", None)
-    if conn is not None:
-        conn.close()
-        store._local.conn = None
+    store.close()
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -13,6 +13,7 @@ from playground.domain.imaging import describe_image
 from playground.domain.types import Attempt, GenerationResult, ImageRequest, Timing, Usage
 from playground.history.migrations import MIGRATIONS
 from playground.history.store import HistoryStore
+from tests.history import OpenStore
 
 
 def make_result(store: HistoryStore, prompt: str, data: bytes | None, *, backend: str = "aistudio",
@@ -43,11 +44,11 @@ def png(seed: int) -> bytes:
     return out.getvalue()
 
 
-def test_round_trip_and_reopen(tmp_path: Path) -> None:
-    store = HistoryStore(tmp_path)
+def test_round_trip_and_reopen(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
     original = make_result(store, "a red fox", png(1), group="g1")
     gen_id = store.save(original)
-    reopened = HistoryStore(tmp_path)  # a restart
+    reopened = open_store(tmp_path)  # a restart
     got = reopened.get(gen_id)
     assert got is not None
     assert got.request == original.request
@@ -61,8 +62,8 @@ def test_round_trip_and_reopen(tmp_path: Path) -> None:
     assert reopened.schema_version == len(MIGRATIONS)
 
 
-def test_list_filters_search_and_order(tmp_path: Path) -> None:
-    store = HistoryStore(tmp_path)
+def test_list_filters_search_and_order(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
     ids = [store.save(make_result(store, p, png(i), backend=b, status=s))
            for i, (p, b, s) in enumerate([("red fox", "aistudio", "ok"), ("blue whale", "vertex", "ok"),
                                           ("red 100%_sure", "vertex", "error")])]
@@ -75,16 +76,16 @@ def test_list_filters_search_and_order(tmp_path: Path) -> None:
     assert failed is not None and failed.error is not None and failed.error.status == "RESOURCE_EXHAUSTED"
 
 
-def test_latest_group(tmp_path: Path) -> None:
-    store = HistoryStore(tmp_path)
+def test_latest_group(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
     store.save(make_result(store, "single", png(1)))
     store.save(make_result(store, "pair", png(2), group="g"))
     store.save(make_result(store, "pair", png(3), backend="vertex", group="g"))
     assert {r.backend for r in store.latest_group()} == {"aistudio", "vertex"}
 
 
-def test_delete_removes_orphan_files_only(tmp_path: Path) -> None:
-    store = HistoryStore(tmp_path)
+def test_delete_removes_orphan_files_only(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
     a = store.save(make_result(store, "one", png(5)))
     b = store.save(make_result(store, "two", png(5)))  # same bytes: stored once
     img = store.get(a).images[0]  # type: ignore[union-attr]
@@ -96,8 +97,8 @@ def test_delete_removes_orphan_files_only(tmp_path: Path) -> None:
     assert store.get(a) is None and not store.delete(a)
 
 
-def test_concurrent_thread_writers(tmp_path: Path) -> None:
-    store = HistoryStore(tmp_path)
+def test_concurrent_thread_writers(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
     errors: list[BaseException] = []
 
     def writer(n: int) -> None:
@@ -116,31 +117,34 @@ def test_concurrent_thread_writers(tmp_path: Path) -> None:
     assert store.count() == 90
 
 
-def _process_writer(data_dir: str, n: int) -> None:
-    store = HistoryStore(Path(data_dir))
+def _process_writer(data_dir: str, n: int, database_url: str | None) -> None:
+    store = HistoryStore(Path(data_dir), database_url=database_url)
     for i in range(10):
         store.save(make_result(store, f"p{n}-{i}", png(n * 50 + i)))
 
 
-def test_concurrent_process_writers(tmp_path: Path) -> None:
+def test_concurrent_process_writers(open_store: OpenStore, tmp_path: Path) -> None:
     ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_process_writer, args=(str(tmp_path), n)) for n in range(3)]
+    procs = [ctx.Process(target=_process_writer, args=(str(tmp_path), n, open_store.database_url)) for n in range(3)]
     for p in procs:
         p.start()
     for p in procs:
         p.join(60)
         assert p.exitcode == 0
-    assert HistoryStore(tmp_path).count() == 30
-    with sqlite3.connect(tmp_path / "history.sqlite3") as conn:
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store = open_store(tmp_path)
+    assert store.count() == 30
+    assert len({r.id for r in store.list(limit=100)}) == 30  # no duplicate ids
+    if store.engine.name == "sqlite":
+        with sqlite3.connect(tmp_path / "history.sqlite3") as conn:
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_thumbnails_are_small_and_cached(tmp_path: Path) -> None:
+def test_thumbnails_are_small_and_cached(open_store: OpenStore, tmp_path: Path) -> None:
     import io
 
     from PIL import Image
 
-    store = HistoryStore(tmp_path)
+    store = open_store(tmp_path)
     out = io.BytesIO()
     Image.new("RGB", (2000, 1000), (9, 9, 9)).save(out, "PNG")
     result = make_result(store, "big", out.getvalue())

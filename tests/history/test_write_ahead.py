@@ -4,10 +4,10 @@ saving, benchmark generations hidden on request, and text that is not valid Unic
 from __future__ import annotations
 
 import errno
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +18,7 @@ from playground.history.owner import process_started, this_process
 from playground.history.reviews import Review, reviews_for, save_review
 from playground.history.rows import CLEANED_NOTE
 from playground.history.store import HistoryStore
+from tests.history import OpenStore
 from tests.history.test_store import make_result, png
 
 
@@ -28,14 +29,14 @@ def pending(prompt: str = "a fox", backend: str = "aistudio",
                             model=req.model, group_id=group)
 
 
-def row(store: HistoryStore, gen_id: int) -> sqlite3.Row:
+def row(store: HistoryStore, gen_id: int) -> Any:
     got = store.connection().execute("SELECT * FROM generations WHERE id=?", (gen_id,)).fetchone()
     assert got is not None
     return got
 
 
-def test_begin_writes_a_pending_row_with_its_owner_and_save_fills_it(tmp_path: Path) -> None:
-    store = HistoryStore(tmp_path)
+def test_begin_writes_a_pending_row_with_its_owner_and_save_fills_it(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
     placeholder = pending(group="g1")
     gen_id = store.begin(placeholder)
     assert placeholder.id == gen_id and placeholder.status == "pending"
@@ -67,8 +68,8 @@ def _set_owner(store: HistoryStore, gen_id: int, pid: int, host: str, started: s
 
 
 def test_reopen_marks_rows_of_dead_processes_interrupted_and_leaves_live_ones(
-        tmp_path: Path) -> None:
-    store = HistoryStore(tmp_path)
+        open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
     me = this_process()
     live, gone, reused, elsewhere, ownerless = (store.begin(pending(f"p{n}")) for n in range(5))
     dead_pid = _dead_pid()
@@ -79,7 +80,7 @@ def test_reopen_marks_rows_of_dead_processes_interrupted_and_leaves_live_ones(
     with store.transaction() as conn:
         conn.execute("UPDATE generations SET owner_pid=NULL, owner_host=NULL WHERE id=?",
                      (ownerless,))
-    reopened = HistoryStore(tmp_path)
+    reopened = open_store(tmp_path)
     assert reopened.interrupted == sorted([gone, reused, ownerless])
     statuses = {i: row(reopened, i)["status"] for i in (live, gone, reused, elsewhere, ownerless)}
     assert statuses == {live: "pending", gone: "interrupted", reused: "interrupted",
@@ -109,9 +110,9 @@ def test_a_zombie_is_not_alive() -> None:
         proc.wait()
 
 
-def test_save_never_overwrites_a_row_another_process_began(tmp_path: Path) -> None:
+def test_save_never_overwrites_a_row_another_process_began(open_store: OpenStore, tmp_path: Path) -> None:
     """Ids freed by a delete can be reused by another writer: only our own row is updated."""
-    store = HistoryStore(tmp_path)
+    store = open_store(tmp_path)
     theirs = store.begin(pending("theirs"))
     _set_owner(store, theirs, 1, "another-host", "b:1")
     answer = make_result(store, "mine", png(2))
@@ -121,8 +122,8 @@ def test_save_never_overwrites_a_row_another_process_began(tmp_path: Path) -> No
     assert row(store, theirs)["status"] == "pending" and row(store, theirs)["prompt"] == "theirs"
 
 
-def test_close_pending(tmp_path: Path) -> None:
-    store = HistoryStore(tmp_path)
+def test_close_pending(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
     gen_id = store.begin(pending())
     assert store.close_pending(gen_id, explanation="Cancelled before it was sent.")
     assert not store.close_pending(gen_id)
@@ -131,8 +132,8 @@ def test_close_pending(tmp_path: Path) -> None:
     assert got.explanation == "Cancelled before it was sent."
 
 
-def test_resaving_keeps_image_rows_and_their_reviews(tmp_path: Path) -> None:
-    store = HistoryStore(tmp_path)
+def test_resaving_keeps_image_rows_and_their_reviews(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
     result = make_result(store, "a fox", png(3))
     store.begin(result)
     store.save(result)
@@ -145,9 +146,9 @@ def test_resaving_keeps_image_rows_and_their_reviews(tmp_path: Path) -> None:
     assert [r.rating for r in reviews_for(store, [image_id])[image_id]] == [4]
 
 
-def test_rows_are_written_before_the_image_file(tmp_path: Path,
+def test_rows_are_written_before_the_image_file(open_store: OpenStore, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    store = HistoryStore(tmp_path)
+    store = open_store(tmp_path)
     seen: list[int] = []
     real = files_module._write_atomically
 
@@ -160,11 +161,11 @@ def test_rows_are_written_before_the_image_file(tmp_path: Path,
     assert seen == [1]
 
 
-def test_a_failed_image_write_keeps_the_row_and_says_why(tmp_path: Path,
+def test_a_failed_image_write_keeps_the_row_and_says_why(open_store: OpenStore, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Simulated ENOSPC at the one place that writes image files (a real full disk is in
     tests/faults/test_full_disk.py)."""
-    store = HistoryStore(tmp_path)
+    store = open_store(tmp_path)
 
     def full(target: Path, data: bytes) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(target))
@@ -185,8 +186,8 @@ def test_a_failed_image_write_keeps_the_row_and_says_why(tmp_path: Path,
     assert status == "not written" and not store.has_original(got.images[0])
 
 
-def test_benchmark_generations_can_be_left_out(tmp_path: Path) -> None:
-    store = HistoryStore(tmp_path)
+def test_benchmark_generations_can_be_left_out(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
     plain = store.save(make_result(store, "plain", png(6)))
     bench = store.save(make_result(store, "bench", png(7)))
     with store.transaction() as conn:
@@ -201,8 +202,8 @@ def test_benchmark_generations_can_be_left_out(tmp_path: Path) -> None:
     assert store.count_bench() == 1 and store.count_bench(search="plain") == 0
 
 
-def test_text_that_is_not_unicode_is_cleaned_not_lost(tmp_path: Path) -> None:
-    store = HistoryStore(tmp_path)
+def test_text_that_is_not_unicode_is_cleaned_not_lost(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
     result = make_result(store, "a fox \udcff in snow", png(8))
     result.notes.append("bad \ud800 note")
     store.save(result)
@@ -213,9 +214,9 @@ def test_text_that_is_not_unicode_is_cleaned_not_lost(tmp_path: Path) -> None:
     assert store.list(search="\ufffd")[0].id == result.id
 
 
-def test_a_long_lived_store_can_look_again(tmp_path: Path) -> None:
+def test_a_long_lived_store_can_look_again(open_store: OpenStore, tmp_path: Path) -> None:
     """The app opens its store once; a CLI run killed later is caught by recover_pending()."""
-    store = HistoryStore(tmp_path)
+    store = open_store(tmp_path)
     gen_id = store.begin(pending())
     assert store.recover_pending() == []
     me = this_process()
