@@ -1,28 +1,22 @@
-"""Banana Split: page config and navigation — nothing else."""
+"""Banana Split: page config, sign-in and navigation — nothing else."""
 
 import streamlit as st
 
 from playground.app.browser_memory import remember
-from playground.app.chrome import demo_banner, page_style
+from playground.app.chrome import demo_banner, page_style, signed_in_as
 from playground.app.frame import app_frame
+from playground.app.identity import sign_in_gate
+from playground.app.navigation import navigation
 from playground.app.runtime import get_runtime
 
 st.set_page_config(page_title="Banana Split", page_icon="🍌", layout="wide")
 
-nav = st.navigation({
-    "Create": [
-        st.Page("pages/generate.py", title="Generate", icon=":material/auto_awesome:", default=True),
-        st.Page("pages/history.py", title="History", icon=":material/history:"),
-    ],
-    "Review": [
-        st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
-        st.Page("pages/compression_lab.py", title="Compression Lab", icon=":material/tune:"),
-    ],
-    "Measure": [st.Page("pages/benchmark.py", title="Benchmark", icon=":material/speed:")],
-    "Setup": [st.Page("pages/settings.py", title="Settings", icon=":material/settings:")],
-})
+runtime = get_runtime()
+user = sign_in_gate(runtime.settings)  # team mode: nothing below runs for a stranger
+nav = navigation(user)
 with app_frame():
     page_style()
     remember("reviewer", "reviewer")
-    demo_banner(get_runtime())
+    demo_banner(runtime)
+    signed_in_as(user)
     nav.run()

@@ -6,12 +6,14 @@ import streamlit as st
 from playground.app import bench_view as view
 from playground.app.chrome import error_boundary
 from playground.app.frame import require_app_frame
+from playground.app.identity import require
 from playground.app.runtime import get_runtime
 from playground.app.text import plain
 from playground.bench.launch import launch_run
 from playground.bench.store import BenchStore
 
 require_app_frame()
+require("benchmark")
 runtime = get_runtime()
 store = runtime.store
 bench = BenchStore(store)

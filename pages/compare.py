@@ -5,11 +5,13 @@ import streamlit as st
 from playground.app import compare_view as view
 from playground.app.chrome import error_boundary
 from playground.app.frame import require_app_frame
+from playground.app.identity import require
 from playground.app.runtime import get_runtime
 from playground.app.urlstate import show_notices
 from playground.review.choices import default_pair, image_choices
 
 require_app_frame()
+require("browse")
 runtime = get_runtime()
 store = runtime.store
 st.title("Compare")

@@ -7,6 +7,7 @@ from playground.app import lab_view
 from playground.app.chrome import error_boundary
 from playground.app.compare_view import legacy_redirect
 from playground.app.frame import require_app_frame
+from playground.app.identity import require
 from playground.app.runtime import get_runtime
 from playground.app.tasks_view import wait_for_task
 from playground.app.text import plain
@@ -15,6 +16,7 @@ from playground.review.choices import default_image, image_choices
 from playground.review.lab import server_side_candidates, sweep_job, with_threshold
 
 require_app_frame()
+require("browse")
 runtime = get_runtime()
 store = runtime.store
 st.title("Compression Lab")

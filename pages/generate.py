@@ -12,6 +12,7 @@ from playground.app.generate_run import (
     result_ids,
     start_run,
 )
+from playground.app.identity import require
 from playground.app.inspector import raw_body_editor, request_inspector, send_raw
 from playground.app.pair import pair_view
 from playground.app.results import load_results, result_column
@@ -20,6 +21,7 @@ from playground.app.text import plain
 from playground.app.urlstate import show_notices
 
 require_app_frame()
+require("generate")
 runtime = get_runtime()
 st.title("Generate")
 st.caption("Send the same request to AI Studio and Vertex AI and see what really comes back: "

@@ -7,6 +7,7 @@ from playground.app.controls import request_query_params
 from playground.app.export_button import review_pack_button
 from playground.app.frame import require_app_frame
 from playground.app.history_view import PAGE_SIZE, grid, list_caption, list_filters
+from playground.app.identity import require
 from playground.app.inspector import request_inspector
 from playground.app.results import result_column
 from playground.app.runtime import get_runtime
@@ -14,6 +15,7 @@ from playground.app.text import plain
 from playground.domain import catalog
 
 require_app_frame()
+require("browse")
 runtime = get_runtime()
 store = runtime.store
 st.title("History")

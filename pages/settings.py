@@ -4,6 +4,7 @@ import streamlit as st
 
 from playground.app.chrome import error_boundary
 from playground.app.frame import require_app_frame
+from playground.app.identity import audit, require
 from playground.app.runtime import get_runtime
 from playground.app.settings_view import (
     credential_rows,
@@ -16,6 +17,8 @@ from playground.clients.probe import check_connection
 from playground.domain.labels import platform_label
 
 require_app_frame()
+require("settings")
+audit("settings viewed")
 runtime = get_runtime()
 st.title("Settings")
 

@@ -25,6 +25,7 @@ from playground.domain.bounds import (  # noqa: F401 - re-exported: the CLI chec
     check_timeout,
 )
 from playground.domain.errors import ConfigError, PlaygroundError
+from playground.domain.team import TeamSettings, load_team
 
 AISTUDIO_DEFAULT_BASE = "https://generativelanguage.googleapis.com"
 DEFAULT_LOCATION = "global"
@@ -128,6 +129,7 @@ class Settings:
     #: postgresql://… for a team's shared history (docs/decisions.md, "Team mode"); None: the
     #: SQLite file in data_dir
     database_url: str | None = None
+    team: TeamSettings = field(default_factory=TeamSettings)  # PLAYGROUND_AUTH and friends
 
     def secrets(self) -> list[str]:
         """Every secret value these settings know of, for redaction of any text we emit: API
@@ -263,7 +265,7 @@ def load_settings(env: Mapping[str, str] | None = None,
     profile, _ = _first(sources, "PLAYGROUND_EMULATOR_PROFILE")
     database_url, _ = _first(sources, "PLAYGROUND_DATABASE_URL")
     return Settings(
-        database_url=database_url,
+        database_url=database_url, team=load_team(lambda name: _first(sources, name)[0]),
         aistudio=aistudio, vertex=vertex,
         data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(),
         timeout_s=check_timeout(_float(sources, "PLAYGROUND_TIMEOUT_S", DEFAULT_TIMEOUT_S),

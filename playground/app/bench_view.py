@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from playground.app.media import download_button
 from playground.app.runtime import Runtime
 from playground.app.text import plain
 from playground.bench.article import ClaimResult, article_claims, article_spec
@@ -221,10 +222,12 @@ def downloads(summary: RunSummary, claims: list[ClaimResult] | None) -> None:
     if claims:
         data["claims"] = [c.to_dict() for c in claims]
     c1, c2 = st.columns(2)
-    c1.download_button("Download the data (CSV, one row per task)", df.to_csv(index=False),
+    with c1:
+        download_button("Download the data (CSV, one row per task)", df.to_csv(index=False),
                        file_name=f"bench-{summary.run.id}.csv", mime="text/csv",
                        on_click="ignore", key="bench-csv")
-    c2.download_button("Download the statistics (JSON)", json.dumps(data, indent=2, default=str),
+    with c2:
+        download_button("Download the statistics (JSON)", json.dumps(data, indent=2, default=str),
                        file_name=f"bench-{summary.run.id}.json", mime="application/json",
                        on_click="ignore", key="bench-json")
     st.caption("Each chart downloads as PNG from its toolbar (hover the chart).")

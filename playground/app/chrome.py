@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from playground.app.identity import User
 from playground.app.runtime import Runtime
 from playground.app.text import plain
 from playground.domain.errors import PlaygroundError, describe
@@ -32,6 +33,15 @@ PAGE_CSS = ("<style>textarea::placeholder,input::placeholder{color:#9aa0a6!impor
 
 def page_style() -> None:
     st.html(PAGE_CSS)
+
+
+def signed_in_as(user: User) -> None:
+    """Team mode: who this session is, in the sidebar (text, never markup)."""
+    if user.mode == "none":
+        return
+    st.sidebar.caption(f"Signed in as {plain(user.email)} · {user.role}")
+    if user.mode == "oidc":
+        st.sidebar.button("Sign out", key="sign-out", on_click=st.logout)
 
 
 def demo_banner(runtime: Runtime) -> None:

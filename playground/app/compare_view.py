@@ -13,6 +13,7 @@ from playground.analysis import crops
 from playground.analysis.explain import explain_size_difference
 from playground.app import analysis_cache as cache
 from playground.app.export_button import review_pack_button
+from playground.app.media import show_image
 from playground.app.runtime import Runtime
 from playground.app.slider import image_slider
 from playground.app.tasks_view import wait_for_task
@@ -88,7 +89,7 @@ def show_view(view: str, store: HistoryStore, a: ImageChoice, b: ImageChoice) ->
         amplify = st.select_slider("Amplification", ["auto", 4, 8, 16, 32], value=8, key="cmp_amp")
         hm = cache.pair_heatmap(fa.sha256, fb.sha256,
                                 None if amplify == "auto" else float(str(amplify)), store, fa, fb)
-        st.image(hm.image, width="stretch", caption=f"Difference heatmap. Scale: {hm.scale_text}")
+        show_image(hm.image, width="stretch", caption=f"Difference heatmap. Scale: {hm.scale_text}")
     else:
         blink(store.preview(fa), store.preview(fb))
 
@@ -128,7 +129,7 @@ def pixel_peeper(store: HistoryStore, a: ImageChoice, b: ImageChoice) -> None:
                                               (view.region_a, view.region_b), (a, b), "AB",
                                               strict=True):
             with col:
-                st.image(data, output_format="PNG", width=region.w * zoom,
+                show_image(data, output_format="PNG", width=region.w * zoom,
                          caption=f"{name}: x {region.x}–{region.x + region.w}, y {region.y}–"
                                  f"{region.y + region.h} of {c.facts.width}×{c.facts.height}, "
                                  f"{zoom * 100}%, no resampling")

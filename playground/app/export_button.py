@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import streamlit as st
-
 from playground.analysis.reencode import LikeForLike
+from playground.app.media import download_button
 from playground.app.runtime import Runtime
 from playground.export import pack_bytes, pack_filename, pack_secrets
 
@@ -16,7 +15,7 @@ def review_pack_button(runtime: Runtime, label: str, *, key: str,
                        image_ids: list[int] | None = None,
                        computed: Mapping[tuple[str, str], LikeForLike] | None = None) -> None:
     """`computed`: like-for-like re-encodes the page has shown, so the pack holds them too."""
-    st.download_button(
+    download_button(
         label,
         data=lambda: pack_bytes(runtime.store, generation_ids=generation_ids, image_ids=image_ids,
                                 secrets=pack_secrets(runtime.settings), computed=computed),

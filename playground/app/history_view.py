@@ -7,6 +7,7 @@ import time
 
 import streamlit as st
 
+from playground.app.media import show_image
 from playground.app.runtime import Runtime
 from playground.app.text import plain
 from playground.domain.errors import ImageDataError
@@ -49,7 +50,7 @@ def thumbnail(runtime: Runtime, r: GenerationResult) -> None:
                     unsafe_allow_html=True)
         return
     try:
-        st.image(runtime.store.thumbnail(img), width="stretch")
+        show_image(runtime.store.thumbnail(img), width="stretch")
     except (OSError, ImageDataError):
         st.caption("(image file missing)")
 

@@ -10,6 +10,7 @@ from playground.analysis import crops
 from playground.analysis.sweep import SweepResult, encode_point
 from playground.app import analysis_cache as cache
 from playground.app.compare_view import PEEPER_SIDE, crop_row
+from playground.app.media import download_button, show_image
 from playground.app.slider import image_slider
 from playground.domain.imaging import format_name, make_preview
 from playground.domain.labels import human_bytes
@@ -88,10 +89,10 @@ def point_preview(store: HistoryStore, image: ImageFacts, result: SweepResult,
     with crop_row("lab", view.region_a.w):
         for col, crop, name in zip(st.columns(2, gap="small"), (view.a, view.b),
                                    ("Original", point.label), strict=True):
-            col.image(crop, output_format="PNG", width=view.region_a.w,
+            show_image(crop, where=col, output_format="PNG", width=view.region_a.w,
                       caption=f"{name}, centre 100%")
     mime = MIMES.get(point.format, "application/octet-stream")
-    st.download_button(
+    download_button(
         f"Download {point.label} ({format_name(mime)}, {human_bytes(len(data))})",
         data=lambda: point_bytes(sha256, point.series, point.quality, store, image),
         file_name=f"{sha256[:10]}-{point.label.replace(' ', '-')}.{extension_for(mime)}",

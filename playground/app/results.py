@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from playground.app.media import download_button, show_image
 from playground.app.runtime import Runtime
 from playground.app.slider import SLIDER_MAX_SIDE
 from playground.app.text import plain
@@ -32,7 +33,7 @@ def download_original(store: HistoryStore, img: ImageFacts, result: GenerationRe
     if not store.has_original(img):
         st.warning("The original file is missing from the history folder (deleted on disk?).")
         return
-    st.download_button(
+    download_button(
         f"Download original ({format_name(img.sniffed_mime)}, {human_bytes(img.size_bytes)})",
         data=lambda: store.original(img),  # a callable: bytes are read only on click
         file_name=f"{result.backend}-{result.model}-{img.sha256[:10]}."
@@ -46,7 +47,7 @@ def result_column(runtime: Runtime, result: GenerationResult, *, key: str) -> No
     img = result.image
     if img is not None:
         try:
-            st.image(runtime.store.preview(img), width="stretch",
+            show_image(runtime.store.preview(img), width="stretch",
                      caption=f"{img.width}×{img.height} {format_name(img.sniffed_mime)} "
                              f"(preview; the download is the original)")
         except (OSError, ImageDataError) as exc:
@@ -70,7 +71,7 @@ def result_column(runtime: Runtime, result: GenerationResult, *, key: str) -> No
     if result.draft_images:
         with st.expander(f"Draft (thought) images: {len(result.draft_images)}"):
             for n, draft in enumerate(result.draft_images):
-                st.image(runtime.store.preview(draft, 640), caption=f"Draft {n + 1}")
+                show_image(runtime.store.preview(draft, 640), caption=f"Draft {n + 1}")
     if result.thought_texts:
         with st.expander("Thoughts"):
             st.markdown("\n\n".join(plain(t) for t in result.thought_texts))

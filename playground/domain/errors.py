@@ -21,6 +21,8 @@
     │  ├─ DamagedHistoryError   history.sqlite3 fails PRAGMA quick_check: never written to
     │  └─ ImageWriteError       a result recorded without its image file (the write failed)
     ├─ ReviewError              a review note that cannot be saved as given
+    ├─ BudgetError              a request refused before it is sent: a team's spend cap or
+    │                           rate limit would be passed (team mode)
     ├─ ExportSelectionError     a review-pack selection that matches nothing
     └─ ExportTargetError        a path a review pack cannot be written to (a folder, a device…)
 
@@ -184,6 +186,11 @@ class UnsafePathError(ImageMissingError):
     """A stored file whose path resolves outside the data folder (a symlink, a tampered row).
 
     Refused, and logged as an audit note; to the reader it is a missing file."""
+
+
+class BudgetError(PlaygroundError):
+    """Team mode: a request refused before it leaves, because it would pass a daily spend
+    cap or the per-minute limit; the message says which and when it frees up."""
 
 
 class InUseError(PlaygroundError):

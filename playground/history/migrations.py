@@ -176,6 +176,35 @@ CREATE INDEX answer_parts_signature ON answer_parts(signature_sha256)
     WHERE signature_sha256 IS NOT NULL
 """
 
+#: Team mode (history/team.py): who did what, what each request cost (the ledger budgets are
+#: checked against) and the audit log. Migration 8: 7 is "studies" (blind review).
+V8_TEAM = """
+ALTER TABLE generations ADD COLUMN user_email TEXT;
+CREATE INDEX generations_user ON generations(user_email, created_at);
+ALTER TABLE bench_runs ADD COLUMN user_email TEXT;
+CREATE TABLE spend (
+    id INTEGER PRIMARY KEY,
+    created_at REAL NOT NULL,
+    day TEXT NOT NULL,
+    user_email TEXT NOT NULL,
+    backend TEXT NOT NULL,
+    model TEXT NOT NULL,
+    generation_id INTEGER,
+    estimate_usd REAL NOT NULL,
+    cost_usd REAL
+);
+CREATE INDEX spend_day_user ON spend(day, user_email);
+CREATE INDEX spend_user_created ON spend(user_email, created_at);
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    created_at REAL NOT NULL,
+    user_email TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_created ON audit(created_at DESC)
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("history", V1_HISTORY),
     ("reviews", V2_REVIEWS),
@@ -184,6 +213,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("write-ahead rows", V5_WRITE_AHEAD),
     ("conversations", V6_CONVERSATIONS),
 ]
+MIGRATIONS.append(("team", V8_TEAM))  # after "studies" (7) once it lands
 
 
 def statements(script: str) -> list[str]:

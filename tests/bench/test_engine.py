@@ -25,8 +25,9 @@ def spec(n_prompts: int = 4, **changes: object) -> BenchSpec:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> HistoryStore:
-    return HistoryStore(tmp_path / "data")
+def store(open_store, tmp_path: Path) -> HistoryStore:  # type: ignore[no-untyped-def]
+    """On both engines: a benchmark's runs and tasks live in the shared history too."""
+    return open_store(tmp_path / "data")  # type: ignore[no-any-return]
 
 
 def run_to_end(plan, store, fake, **options):  # type: ignore[no-untyped-def]
@@ -175,5 +176,6 @@ def test_runs_are_listed_newest_first_and_reopened(store: HistoryStore) -> None:
     runs = BenchStore(store).list_runs()
     assert [r.id for r in runs] == [second.run_id, first.run_id]
     assert runs[0].name == "second" and runs[0].finished == 4 and runs[0].missing == 0
-    reopened = summarize_run(HistoryStore(store.data_dir), first.run_id)
+    reopened = summarize_run(HistoryStore(store.data_dir, database_url=getattr(
+        store.engine, "url", None)), first.run_id)
     assert reopened.run.spec.name == "first" and reopened.per_backend["vertex"].count == 1
