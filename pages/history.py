@@ -7,7 +7,7 @@ from playground.app.controls import request_query_params
 from playground.app.export_button import review_pack_button
 from playground.app.frame import require_app_frame
 from playground.app.history_view import PAGE_SIZE, grid, list_caption, list_filters
-from playground.app.identity import require
+from playground.app.identity import audit, require
 from playground.app.inspector import request_inspector
 from playground.app.results import result_column
 from playground.app.runtime import get_runtime
@@ -15,7 +15,7 @@ from playground.app.text import plain
 from playground.domain import catalog
 
 require_app_frame()
-require("browse")
+user = require("browse")
 runtime = get_runtime()
 store = runtime.store
 st.title("History")
@@ -46,12 +46,14 @@ with error_boundary(runtime):
             review_pack_button(runtime, f"Export review pack ({len(ids)} generation"
                                         f"{'s' if len(ids) > 1 else ''})",
                                generation_ids=ids, key="hist-export-one")
-            if st.button("Delete this generation", key="hist-delete"):
+            if user.may("delete") and st.button("Delete this generation", key="hist-delete"):
                 st.session_state["hist_confirm"] = result.id
             if st.session_state.get("hist_confirm") == result.id:
                 st.warning("Delete it for good, with its image files (unless another entry uses them)?")
                 if st.button("Yes, delete", key="hist-delete-yes"):
+                    require("delete")
                     store.delete(result.id or 0)
+                    audit("deleted", f"generation #{result.id}", once=False)
                     st.session_state.pop("hist_confirm", None)
                     del st.query_params["id"]
                     st.rerun()

@@ -17,7 +17,7 @@ from playground.clients.probe import check_connection
 from playground.domain.labels import platform_label
 
 require_app_frame()
-require("settings")
+user = require("settings")
 audit("settings viewed")
 runtime = get_runtime()
 st.title("Settings")
@@ -68,8 +68,10 @@ with error_boundary(runtime):
 
     with st.container(border=True):
         st.subheader("You and your history", anchor=False)
-        st.text_input("Reviewer name (stored with review notes; remembered in this browser)",
-                      key="reviewer",
-                      persist_state="session")
+        if runtime.settings.team.is_team:
+            st.write(f"Review notes are signed with your email ({plain(user.email)}).")
+        else:
+            st.text_input("Reviewer name (stored with review notes; remembered in this browser)",
+                          key="reviewer", persist_state="session")
         st.write(f"History: **{runtime.store.count()}** generations in `{runtime.store.data_dir}` "
                  f"(schema v{runtime.store.schema_version}).")

@@ -13,6 +13,7 @@ from playground.analysis import crops
 from playground.analysis.explain import explain_size_difference
 from playground.app import analysis_cache as cache
 from playground.app.export_button import review_pack_button
+from playground.app.identity import current_user, require
 from playground.app.media import show_image
 from playground.app.runtime import Runtime
 from playground.app.slider import image_slider
@@ -226,8 +227,12 @@ def why_bigger(store: HistoryStore, a: ImageChoice, b: ImageChoice) -> None:
 
 
 def review_notes(store: HistoryStore, a: ImageChoice, b: ImageChoice) -> None:
-    reviewer = str(st.session_state.get("reviewer") or "").strip()
-    if not reviewer:
+    user = current_user()
+    if user.mode == "none":
+        reviewer = str(st.session_state.get("reviewer") or "").strip()
+    else:  # team mode: notes carry the signed-in email, and only members write them
+        reviewer = user.label if user.may("review") else ""
+    if not reviewer and user.mode == "none":
         st.info("Set your reviewer name in **Settings** to rate these images.")
         st.page_link("pages/settings.py", label="Open Settings", icon=":material/settings:")
     notes = reviews_for(store, [a.image_id, b.image_id])
@@ -242,6 +247,7 @@ def review_notes(store: HistoryStore, a: ImageChoice, b: ImageChoice) -> None:
                 comment = st.text_area("Comment", value=mine.comment if mine else "",
                                        key=f"comment-{c.image_id}", height=80)
                 if st.form_submit_button("Save note", disabled=not reviewer):
+                    require("review")
                     stars = (rating + 1) if rating is not None else (mine.rating if mine else None)
                     save_review(store, Review(c.image_id, reviewer, stars, list(tags), comment))
                     st.toast(f"Saved {plain(reviewer)}'s note on {side}")

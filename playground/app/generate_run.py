@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.app.budget import charge, refund, settler
 from playground.app.controls import FormState
+from playground.app.identity import require
 from playground.app.results import result_column, warm_previews
 from playground.app.runtime import Runtime
 from playground.clients.http import RetryPolicy
@@ -36,9 +38,16 @@ def start_run(runtime: Runtime, form: FormState) -> GenerationJob | None:
         return None
     options = RunOptions(policy=RetryPolicy.from_settings(runtime.settings, form.retries),
                          timeout_s=form.timeout_s)
-    job = GenerationJob(form.check, runtime.targets(form.platforms), client=runtime.client,
-                        store=runtime.store, options=options,
-                        on_saved=warm_previews(runtime.store)).start()
+    user = require("generate")  # checked again at the action, on the server
+    spend = charge(runtime, user, form.request, form.platforms)  # BudgetError: nothing sent
+    try:
+        job = GenerationJob(form.check, runtime.targets(form.platforms), client=runtime.client,
+                            store=runtime.store, options=options, user_email=user.label or None,
+                            on_saved=settler(runtime, spend, warm_previews(runtime.store)))
+    except BaseException:
+        refund(runtime, spend)
+        raise
+    job.start()
     st.session_state[JOB_KEY] = job
     return job
 

@@ -198,6 +198,7 @@ class GenerationResult:
     id: int | None = None
     group_id: str | None = None  # shared by the results of one fan-out ("Both") run
     variant: int | None = None  # 1-based among the variants of one run, when there were several
+    user_email: str | None = None  # team mode: who sent it (None: the single local user)
     #: The model turn as returned, in order (thought parts included, signatures byte for byte):
     #: what a continuation replays. Image parts point at `images` by position.
     answer: list[TurnPart] = field(default_factory=list, repr=False)

@@ -49,7 +49,7 @@ class GenerationJob:
     def __init__(self, request: Requests, platforms: Sequence[Platform], *,
                  client: httpx.Client, store: HistoryStore, options: RunOptions = DEFAULTS,
                  on_saved: Callable[[GenerationResult], None] | None = None,
-                 variants: int = 1) -> None:
+                 variants: int = 1, user_email: str | None = None) -> None:
         self.slots = plan_slots(request, platforms, variants=variants)
         self.request = self.slots[0].check.request
         self.platforms = [p.name for p in platforms]
@@ -65,7 +65,7 @@ class GenerationJob:
         self._cancel = threading.Event()
         self.cancelled = False
         group = options.group_id or (uuid.uuid4().hex[:12] if len(self.slots) > 1 else None)
-        self.recorder = Recorder(store, self.slots, group)
+        self.recorder = Recorder(store, self.slots, group, user_email=user_email)
         options = options.with_(on_progress=self._event, cancel=self._cancel, group_id=group)
         self._thread = threading.Thread(target=self._run, args=(client, options), daemon=True,
                                         name="generation-job")

@@ -20,9 +20,12 @@ from playground.history.store import HistoryStore
 
 
 class Recorder:
-    def __init__(self, store: HistoryStore, slots: Sequence[Slot], group_id: str | None) -> None:
-        """Begin one row per slot; StorageError (after closing any row begun) if one fails."""
+    def __init__(self, store: HistoryStore, slots: Sequence[Slot], group_id: str | None, *,
+                 user_email: str | None = None) -> None:
+        """Begin one row per slot (attributed to `user_email` in team mode); StorageError
+        (after closing any row begun) if one fails."""
         self.store = store
+        self.user_email = user_email
         self.rows: dict[str, int] = {}
         self.problems: list[str] = []
         self.storage_errors: dict[str, StorageError] = {}
@@ -32,7 +35,7 @@ class Recorder:
                 req = slot.check.request
                 self.rows[slot.key] = store.begin(GenerationResult(
                     backend=slot.platform.name, request=req, status="pending", model=req.model,
-                    group_id=group_id, variant=slot.variant))
+                    group_id=group_id, variant=slot.variant, user_email=user_email))
         except PlaygroundError:
             self.close_unanswered(set(), status="cancelled", explanation=(
                 "Not sent: the history could not record the run's other requests."))
@@ -42,6 +45,7 @@ class Recorder:
         """Fill the slot's row with its result; a storage fault is kept, never raised."""
         key = result_key(result)
         result.id = self.rows.get(key)
+        result.user_email = self.user_email
         try:
             self.store.save(result)
         except PlaygroundError as exc:

@@ -77,7 +77,7 @@ def result_row(r: GenerationResult) -> tuple[dict[str, Any], bool]:
         "thought_texts_json": js(r.thought_texts), "thought_signatures": r.thought_signatures,
         "error_json": js(asdict(r.error) if r.error else None), "explanation": r.explanation,
         "parent_id": r.request.parent_id, "turn_index": r.request.turn_index,
-        "variant": r.variant,
+        "variant": r.variant, "user_email": r.user_email,
     }
     return _scrub(row, hits), bool(hits)
 
@@ -155,7 +155,7 @@ def result_from_row(row: Row, images: list[ImageFacts]) -> GenerationResult:
     error = loads(row["error_json"])
     return GenerationResult(
         id=row["id"], created_at=row["created_at"], group_id=row["group_id"],
-        variant=row["variant"],
+        variant=row["variant"], user_email=row["user_email"],
         backend=row["backend"], model=row["model"],
         request=ImageRequest.from_dict(loads(row["request_json"], {"prompt": row["prompt"]}))
         .with_(parent_id=row["parent_id"]),  # the column: None once the parent is deleted
