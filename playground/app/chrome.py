@@ -39,7 +39,7 @@ def signed_in_as(user: User) -> None:
     """Team mode: who this session is, in the sidebar (text, never markup)."""
     if user.mode == "none":
         return
-    st.sidebar.caption(f"Signed in as {plain(user.email)} · {user.role}")
+    st.sidebar.text(f"Signed in as {user.email} · {user.role}")  # text: never Markdown
     if user.mode == "oidc":
         st.sidebar.button("Sign out", key="sign-out", on_click=st.logout)
 

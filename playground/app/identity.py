@@ -11,6 +11,7 @@ Anyone signed in but not in PLAYGROUND_USERS is refused.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -115,20 +116,30 @@ def sign_in_gate(settings: Settings) -> User:
     if user.mode == "none":
         return user
     if not user.is_signed_in:
-        _not_signed_in(user)
-        st.stop()
+        _only_page(lambda: _not_signed_in(user))
     if user.role is None:
         _audit_once(settings, user, "denied", "signed in but not on the team's list")
-        st.title("Not on this team's list")
-        st.error(f"You are signed in as {plain(user.email)}, but this Banana Split only lets in "
-                 "the people its operator listed.", icon=":material/block:")
-        st.caption("Ask the operator to add you (PLAYGROUND_USERS) with a role: operator, "
-                   "member or viewer.")
-        if user.mode == "oidc":
-            st.button("Sign out", on_click=st.logout)
-        st.stop()
+        _only_page(lambda: _not_listed(user))
     _audit_once(settings, user, "sign-in", f"role {user.role}")
     return user
+
+
+def _only_page(render: Callable[[], None]) -> None:
+    """Show `render` as the app's one page, with no menu (before st.navigation runs, Streamlit
+    would list the pages/ folder), and stop."""
+    st.navigation([st.Page(render, title="Sign in", url_path="sign-in")], position="hidden").run()
+    st.stop()
+
+
+def _not_listed(user: User) -> None:
+    st.title("Not on this team's list")
+    st.error("This Banana Split only lets in the people its operator listed, and you are not "
+             "one of them.", icon=":material/block:")
+    st.text(f"Signed in as {user.email}")  # text, never Markdown
+    st.caption("Ask the operator to add you (PLAYGROUND_USERS) with a role: operator, member "
+               "or viewer.")
+    if user.mode == "oidc":
+        st.button("Sign out", on_click=st.logout)
 
 
 def _not_signed_in(user: User) -> None:

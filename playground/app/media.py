@@ -21,8 +21,9 @@ from playground.domain.imaging import sniff_format
 
 _SAVE_JS = """
 export default function({ data, parentElement }) {
-  if (!data || !data.b64 || parentElement.dataset.nonce === data.nonce) { return; }
-  parentElement.dataset.nonce = data.nonce;
+  const done = (window.__bananaSaved = window.__bananaSaved || new Set());
+  if (!data || !data.b64 || done.has(data.nonce)) { return; }
+  done.add(data.nonce);
   const raw = atob(data.b64);
   const bytes = new Uint8Array(raw.length);
   for (let i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }
@@ -32,7 +33,7 @@ export default function({ data, parentElement }) {
   link.download = data.name;
   link.textContent = "Save " + data.name;
   link.setAttribute("data-testid", "banana-download-link");
-  parentElement.replaceChildren(link);
+  parentElement.appendChild(link);
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 120000);
 }

@@ -56,4 +56,4 @@ def audit_table(entries: list[AuditEntry]) -> None:
         "time (UTC)": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(e.created_at)),
         "user": e.user_email, "action": e.action, "detail": e.detail} for e in entries],
         columns=["time (UTC)", "user", "action", "detail"])
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.table(frame, hide_index=True)  # cells as text, readable by screen readers and tests

@@ -1,0 +1,168 @@
+"""Team mode in a real browser: PLAYGROUND_AUTH=proxy on a shared PostgreSQL history.
+
+The trusted header is what IAP or oauth2-proxy would set; the browser context sends it on every
+request (page, WebSocket, media). Signed out sees nothing (no page, deep link, image or
+download); each role sees what it may; images and downloads never go through /media; a budget
+refusal is shown before any request leaves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import ARTIFACTS, LOOPBACK, AppServer, full_screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+HEADER = "X-Goog-Authenticated-User-Email"
+USERS = """
+[users]
+"ops@example.com" = "operator"
+"view@example.com" = "viewer"
+"@example.com" = "member"
+"""
+
+
+@pytest.fixture(scope="module")
+def team_app(app_factory: Any, pg_database: str, tmp_path_factory: pytest.TempPathFactory
+             ) -> AppServer:
+    folder = tmp_path_factory.mktemp("team")
+    users = folder / "users.toml"
+    users.write_text(USERS)
+    return app_factory(folder / "data", PLAYGROUND_AUTH="proxy", PLAYGROUND_USERS=str(users),
+                       PLAYGROUND_DATABASE_URL=pg_database,
+                       PLAYGROUND_BUDGET_USER_DAILY_USD="0.20")  # one 1K/2K image, not two
+
+
+@contextmanager
+def session(browser: Any, email: str | None, name: str) -> Iterator[Any]:
+    """A browser whose every request carries the proxy's header for `email` (None: none)."""
+    headers = {HEADER: f"accounts.google.com:{email}"} if email else {}
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000},
+                              extra_http_headers=headers, accept_downloads=True)
+    ctx.set_default_timeout(30_000)
+    external: list[str] = []
+    seen: list[str] = []
+
+    def guard(route: Any) -> None:
+        url = route.request.url
+        seen.append(url)
+        if url.startswith(LOOPBACK):
+            route.continue_()
+        else:
+            external.append(url)
+            route.abort()
+
+    ctx.route("**/*", guard)
+    page = ctx.new_page()
+    page.seen = seen  # type: ignore[attr-defined]
+    try:
+        yield page
+    finally:
+        full_screenshot(page, ARTIFACTS / f"team-{name}.png")
+        ctx.close()
+    assert not external, f"requests left 127.0.0.1: {external}"
+
+
+def open_at(page: Any, app: AppServer, path: str = "") -> Any:
+    page.goto(f"{app.url}/{path}")
+    wait_for_app(page)
+    return page.get_by_test_id("stMain")
+
+
+def nav_titles(page: Any) -> list[str]:
+    links = page.get_by_test_id("stSidebarNav").get_by_role("link")
+    return [t.strip().splitlines()[-1].strip() for t in links.all_inner_texts()]  # after the icon
+
+
+def generate_one(page: Any, prompt: str) -> None:
+    page.get_by_label("Prompt").fill(prompt)
+    page.get_by_label("Prompt").press("Control+Enter")
+    wait_for_app(page)
+    page.get_by_role("radiogroup", name="Backend").get_by_role(
+        "radio", name="AI Studio", exact=True).click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Generate", exact=True).click()
+    wait_for_app(page)
+
+
+def status_of(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+def test_signed_out_sees_nothing(browser: Any, team_app: AppServer) -> None:
+    with session(browser, None, "signed-out") as page:
+        for path in ("settings?id=1",):  # a deep link
+            main = open_at(page, team_app, path)
+            expect(main.get_by_text("Not signed in")).to_be_visible()
+            expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+            expect(main.get_by_label("Prompt")).to_have_count(0)
+            expect(main.get_by_test_id("stImage")).to_have_count(0)
+    with session(browser, "someone@elsewhere.org", "stranger") as page:
+        main = open_at(page, team_app)
+        expect(main.get_by_text("Not on this team's list")).to_be_visible()
+        expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+
+
+def test_member_generates_within_budget_and_images_never_touch_media(
+        browser: Any, team_app: AppServer) -> None:
+    with session(browser, "ana@example.com", "member") as page:
+        main = open_at(page, team_app)
+        assert nav_titles(page) == ["Generate", "History", "Compare", "Compression Lab",
+                                    "Benchmark", "Usage"]
+        expect(page.get_by_text("Signed in as ana@example.com · member")).to_be_visible()
+        generate_one(page, "a team lighthouse")
+        image = main.get_by_test_id("stImage").locator("img")
+        expect(image).to_have_count(1)
+        assert image.evaluate("i => i.complete && i.naturalWidth > 0")
+        assert image.get_attribute("src").startswith("data:image/")
+        with page.expect_download() as info:
+            main.get_by_role("button", name=re.compile("^Download original")).click()
+        saved = Path(info.value.path()).read_bytes()
+        assert hashlib.sha256(saved).hexdigest()[:10] in info.value.suggested_filename
+        assert saved[:8] == b"\x89PNG\r\n\x1a\n" or saved[:3] == b"\xff\xd8\xff"
+        # The budget ($0.20 a day) held one image; the second is refused before it leaves.
+        sent = len(team_app.control("requests")["requests"])
+        generate_one(page, "a second one does not fit")
+        expect(main.get_by_text("Not sent: your daily budget is $0.20")).to_be_visible()
+        assert len(team_app.control("requests")["requests"]) == sent, "a request left"
+        open_at(page, team_app, "settings")  # not a page a member may open
+        expect(page.get_by_role("heading", name="Settings")).to_have_count(0)
+        media = [u for u in page.seen  # type: ignore[attr-defined]
+                 if urlsplit(u).path.startswith("/media/")]
+        assert media == [], f"images went through Streamlit's unauthenticated /media: {media}"
+    assert status_of(f"{team_app.url}/media/{'0' * 56}.png") == 404
+
+
+def test_viewer_browses_and_operator_sees_the_audit(browser: Any, team_app: AppServer) -> None:
+    with session(browser, "view@example.com", "viewer") as page:
+        main = open_at(page, team_app, "generate")  # a deep link to a page it may not open
+        assert nav_titles(page) == ["History", "Compare", "Compression Lab"]
+        expect(main.get_by_role("button", name="Generate", exact=True)).to_have_count(0)
+        expect(main.get_by_text("a team lighthouse")).to_be_visible()  # History, shared
+    with session(browser, "ops@example.com", "operator") as page:
+        main = open_at(page, team_app, "audit")
+        assert nav_titles(page)[-3:] == ["Usage", "Audit log", "Settings"]
+        table = main.get_by_test_id("stTable")
+        expect(table).to_be_visible()
+        text = table.inner_text()
+        for needle in ("sign-in", "denied", "budget refused", "ana@example.com",
+                       "someone@elsewhere.org"):
+            assert needle in text, needle
+        main = open_at(page, team_app, "usage")
+        expect(main.get_by_text("Spend in the period")).to_be_visible()
+        expect(main.get_by_test_id("stVegaLiteChart")).to_be_visible()
