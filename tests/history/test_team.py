@@ -1,0 +1,156 @@
+"""Team mode's tables on both engines: budgets exact under races, settled with the counted
+cost, usage per day/user/platform/model, the audit log; and who may sign in with which role."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from playground.config import load_settings
+from playground.domain.errors import BudgetError, ConfigError
+from playground.domain.team import Budgets, email_from_header, may, parse_users
+from playground.history.team import (
+    Charge,
+    audit_log,
+    record_audit,
+    release,
+    reserve,
+    settle,
+    usage,
+    utc_day,
+)
+from tests.history import OpenStore
+
+NOON = 1_800_000_000.0  # a fixed instant, so a test never straddles midnight UTC
+
+
+def charge(user: str = "ana@example.com", usd: float = 0.134, backend: str = "aistudio") -> Charge:
+    return Charge(user, backend, "gemini-3-pro-image-preview", usd)
+
+
+def test_twenty_sessions_racing_for_the_last_dollars_pass_the_cap_exactly(
+        open_store: OpenStore, tmp_path: Path) -> None:
+    """Daily cap $1.00, 20 sessions on 4 store objects (as 4 replicas) each asking $0.10 three
+    times: exactly 10 reservations pass, none more, every refusal says why."""
+    stores = [open_store(tmp_path) for _ in range(4)]
+    budgets = Budgets(team_daily_usd=1.0)
+    passed: list[int] = []
+    refused: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def session(n: int) -> None:
+        for _ in range(3):
+            try:
+                ids = reserve(stores[n % 4], [charge(f"u{n}@example.com", 0.1)], budgets, now=NOON)
+                with lock:
+                    passed.extend(ids)
+            except BudgetError as exc:
+                with lock:
+                    refused.append(str(exc))
+            except BaseException as exc:  # noqa: BLE001 - asserted below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(passed) == 10 and len(set(passed)) == 10
+    assert len(refused) == 50 and all("team's daily budget is $1.00" in r for r in refused)
+    assert sum(r.cost_usd for r in usage(stores[0])) == pytest.approx(1.0)
+
+
+def test_user_caps_count_the_settled_cost_and_the_minute(open_store: OpenStore,
+                                                          tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    budgets = Budgets(user_daily_usd=0.30, user_per_minute=3)
+    (first,) = reserve(store, [charge()], budgets, now=NOON)
+    settle(store, first, generation_id=None, cost_usd=0.05)  # cheaper than estimated
+    reserve(store, [charge(usd=0.2)], budgets, now=NOON + 1)  # 0.05 + 0.2 ≤ 0.30
+    with pytest.raises(BudgetError, match=r"your daily budget is \$0.30 and you have spent "
+                                          r"\$0.25 today"):
+        reserve(store, [charge(usd=0.1)], budgets, now=NOON + 2)
+    reserve(store, [charge("bo@example.com", 0.01)] * 3, budgets, now=NOON + 3)
+    with pytest.raises(BudgetError, match="at most 3 requests per minute"):
+        reserve(store, [charge("bo@example.com", 0.01)], budgets, now=NOON + 4)
+    reserve(store, [charge("bo@example.com", 0.01)], budgets, now=NOON + 70)  # a minute later
+    assert reserve(store, [charge()], budgets, now=NOON + 86_400)  # a new UTC day
+
+
+def test_usage_and_refunds(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    ids = reserve(store, [charge(), charge(backend="vertex")], Budgets(), now=NOON)
+    settle(store, ids[0], generation_id=None, cost_usd=0.1375)
+    reserve(store, [charge("bo@example.com")], Budgets(), now=NOON)
+    gone = reserve(store, [charge("bo@example.com")], Budgets(), now=NOON)
+    release(store, gone)  # never sent
+    rows = usage(store)
+    assert [(r.user_email, r.backend, r.requests, r.cost_usd, r.estimated_usd) for r in rows] == [
+        ("ana@example.com", "aistudio", 1, 0.1375, 0.0),
+        ("ana@example.com", "vertex", 1, 0.134, 0.134),
+        ("bo@example.com", "aistudio", 1, 0.134, 0.134)]
+    assert {r.day for r in rows} == {utc_day(NOON)}
+    assert [r.user_email for r in usage(store, user_email="bo@example.com")] == ["bo@example.com"]
+    assert usage(store, since_day=utc_day(NOON + 86_400)) == []
+
+
+def test_audit_log(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    record_audit(store, "ana@example.com", "sign-in", "role member")
+    record_audit(store, "eve@else.org", "denied", "signed in but not on the team's list")
+    entries = audit_log(store)
+    assert [(e.user_email, e.action) for e in entries] == [("eve@else.org", "denied"),
+                                                           ("ana@example.com", "sign-in")]
+    assert [e.action for e in audit_log(store, action="sign-in")] == ["sign-in"]
+
+
+@pytest.mark.parametrize(("header", "email"), [
+    ("accounts.google.com:Ana@Example.com", "ana@example.com"),
+    ("bo@example.com", "bo@example.com"),
+    (None, None), ("", None), ("accounts.google.com:", None), ("not an email", None),
+    ("a@b.com, c@d.com", None), ("a@localhost", None), ("<a@b.com>", None),
+])
+def test_email_from_the_proxy_header(header: str | None, email: str | None) -> None:
+    assert email_from_header(header) == email
+
+
+def test_roles_from_the_users_file(tmp_path: Path) -> None:
+    users = tmp_path / "users.toml"
+    users.write_text('[users]\n"Ops@Example.com" = "operator"\n"@example.com" = "member"\n'
+                     '"view@example.com" = "viewer"\n')
+    team = load_settings(env={"PLAYGROUND_AUTH": "proxy", "PLAYGROUND_USERS": str(users),
+                              "PLAYGROUND_BUDGET_USER_DAILY_USD": "5",
+                              "PLAYGROUND_BUDGET_USER_PER_MINUTE": "10"}).team
+    assert team.is_team and team.budgets == Budgets(5.0, None, 10)
+    assert team.role_of("ops@example.com") == "operator"
+    assert team.role_of("view@example.com") == "viewer"
+    assert team.role_of("new@example.com") == "member"
+    assert team.role_of("new@evil-example.com") is None and team.role_of("") is None
+    assert may("viewer", "browse") and may("viewer", "vote") and not may("viewer", "generate")
+    assert may("member", "generate") and not may("member", "settings")
+    assert not may(None, "browse")
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"PLAYGROUND_AUTH": "proxy"}, "needs PLAYGROUND_USERS"),
+    ({"PLAYGROUND_AUTH": "ldap"}, "is not one of none, proxy, oidc"),
+    ({"PLAYGROUND_BUDGET_TEAM_DAILY_USD": "-1"}, "is not a number of US dollars"),
+    ({"PLAYGROUND_BUDGET_USER_PER_MINUTE": "2.5"}, "is not a whole number"),
+])
+def test_bad_team_settings_are_refused_in_words(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_settings(env=env)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[users", "is not valid TOML"), ("[other]\na = 1", "has no \\[users\\] table"),
+    ('[users]\n"a@b.com" = "admin"', "has role 'admin'"),
+    ('[users]\n"nobody" = "member"', "neither an email"),
+])
+def test_bad_users_files(text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_users(text, "users.toml")
