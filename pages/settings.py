@@ -60,8 +60,10 @@ with error_boundary(runtime):
             current = runtime.emulator.control.get_profile()
             picked = st.radio("Emulator latency profile", list(choices), horizontal=True,
                               index=list(choices).index(current) if current in choices else 0,
-                              format_func=lambda p: f"{p} — {choices[p]}", key="demo_profile")
-            if picked != current:
+                              format_func=lambda p: f"{p} — {choices[p]}", key="demo_profile",
+                              disabled=runtime.settings.team.is_team,
+                              help="Team mode: set PLAYGROUND_EMULATOR_PROFILE instead.")
+            if picked != current and not runtime.settings.team.is_team:
                 runtime.emulator.control.set_profile(picked)
                 runtime.demo_profile = picked
                 st.toast(f"Emulator latency profile: {picked}")
