@@ -41,20 +41,21 @@ def reserve(store: HistoryStore, charges: list[Charge], budgets: Budgets, *,
     BudgetError (nothing recorded) when one would pass a cap."""
     now = time.time() if now is None else now
     day = utc_day(now)
-    with store.transaction(lock=BUDGET_LOCK) as conn:
-        for user in sorted({c.user_email for c in charges}):
+    users = sorted({c.user_email for c in charges})
+    # Only a team cap makes every sender wait for every other; user caps lock one user.
+    lock = BUDGET_LOCK if budgets.team_daily_usd is not None or len(users) != 1 \
+        else f"{BUDGET_LOCK}:{users[0]}"
+    with store.transaction(lock=lock) as conn:
+        for user in users:
             mine = [c for c in charges if c.user_email == user]
-            _check_user(conn, user, mine, budgets, day, now)
-        if budgets.team_daily_usd is not None:
-            (team,) = conn.execute(f"SELECT COALESCE(SUM({SPENT}), 0) FROM spend WHERE day=?",
-                                   (day,)).fetchone()
-            asked = sum(c.estimate_usd for c in charges)
-            if float(team) + asked > budgets.team_daily_usd + 1e-9:
-                raise BudgetError(
-                    f"Not sent: the team's daily budget is ${budgets.team_daily_usd:.2f} and "
-                    f"${float(team):.2f} is spent today (UTC); this would cost about "
-                    f"${asked:.2f}.", hint="It frees up at midnight UTC, or an operator can "
-                    "raise PLAYGROUND_BUDGET_TEAM_DAILY_USD.")
+            team, spent, recent = conn.execute(  # one round trip for all three caps
+                f"SELECT COALESCE(SUM(CASE WHEN day=? THEN {SPENT} END), 0), "
+                f"COALESCE(SUM(CASE WHEN day=? AND user_email=? THEN {SPENT} END), 0), "
+                "COUNT(CASE WHEN user_email=? AND created_at>? THEN 1 END) "
+                "FROM spend WHERE day=? OR created_at>?",
+                (day, day, user, user, now - 60.0, day, now - 60.0)).fetchone()
+            _check_user(mine, budgets, float(spent), int(recent))
+        _check_team(charges, budgets, float(team))
         ids = []
         for c in charges:
             cur = conn.execute(
@@ -65,27 +66,28 @@ def reserve(store: HistoryStore, charges: list[Charge], budgets: Budgets, *,
     return ids
 
 
-def _check_user(conn: object, user: str, charges: list[Charge], budgets: Budgets, day: str,
-                now: float) -> None:
-    execute = conn.execute  # type: ignore[attr-defined]
-    if budgets.user_per_minute is not None:
-        (recent,) = execute("SELECT COUNT(*) FROM spend WHERE user_email=? AND created_at>?",
-                            (user, now - 60.0)).fetchone()
-        if int(recent) + len(charges) > budgets.user_per_minute:
-            raise BudgetError(
-                f"Not sent: at most {budgets.user_per_minute} requests per minute per person, "
-                f"and you sent {int(recent)} in the last minute.",
-                hint="Wait a minute and try again.")
-    if budgets.user_daily_usd is not None:
-        (spent,) = execute(f"SELECT COALESCE(SUM({SPENT}), 0) FROM spend WHERE day=? AND "
-                           "user_email=?", (day, user)).fetchone()
-        asked = sum(c.estimate_usd for c in charges)
-        if float(spent) + asked > budgets.user_daily_usd + 1e-9:
-            raise BudgetError(
-                f"Not sent: your daily budget is ${budgets.user_daily_usd:.2f} and you have "
-                f"spent ${float(spent):.2f} today (UTC); this would cost about ${asked:.2f}.",
-                hint="It frees up at midnight UTC, or an operator can raise "
-                     "PLAYGROUND_BUDGET_USER_DAILY_USD.")
+def _check_team(charges: list[Charge], budgets: Budgets, team: float) -> None:
+    asked = sum(c.estimate_usd for c in charges)
+    if budgets.team_daily_usd is not None and team + asked > budgets.team_daily_usd + 1e-9:
+        raise BudgetError(
+            f"Not sent: the team's daily budget is ${budgets.team_daily_usd:.2f} and "
+            f"${team:.2f} is spent today (UTC); this would cost about ${asked:.2f}.",
+            hint="It frees up at midnight UTC, or an operator can raise "
+                 "PLAYGROUND_BUDGET_TEAM_DAILY_USD.")
+
+
+def _check_user(charges: list[Charge], budgets: Budgets, spent: float, recent: int) -> None:
+    if budgets.user_per_minute is not None and recent + len(charges) > budgets.user_per_minute:
+        raise BudgetError(
+            f"Not sent: at most {budgets.user_per_minute} requests per minute per person, "
+            f"and you sent {recent} in the last minute.", hint="Wait a minute and try again.")
+    asked = sum(c.estimate_usd for c in charges)
+    if budgets.user_daily_usd is not None and spent + asked > budgets.user_daily_usd + 1e-9:
+        raise BudgetError(
+            f"Not sent: your daily budget is ${budgets.user_daily_usd:.2f} and you have "
+            f"spent ${spent:.2f} today (UTC); this would cost about ${asked:.2f}.",
+            hint="It frees up at midnight UTC, or an operator can raise "
+                 "PLAYGROUND_BUDGET_USER_DAILY_USD.")
 
 
 def settle(store: HistoryStore, spend_id: int, *, generation_id: int | None,
