@@ -166,3 +166,35 @@ def test_viewer_browses_and_operator_sees_the_audit(browser: Any, team_app: AppS
         main = open_at(page, team_app, "usage")
         expect(main.get_by_text("Spend in the period")).to_be_visible()
         expect(main.get_by_test_id("stVegaLiteChart")).to_be_visible()
+
+
+def test_two_replicas_share_one_history_and_see_a_killed_ones_row(
+        browser: Any, team_app: AppServer, app_factory: Any, pg_database: str) -> None:
+    """A second server on another port, same database and image folder: it shows what the
+    first made; when the first is killed (-9) mid-request, the second shows that row as
+    interrupted. Runs last: it kills the module's server."""
+    import os
+    import signal
+
+    import psycopg
+
+    other = app_factory(team_app.data_dir, **{k: v for k, v in team_app.env.items()
+                                              if k.startswith("PLAYGROUND_")
+                                              and k not in ("PLAYGROUND_EMULATOR_PORT",)})
+    with session(browser, "ana@example.com", "replica-b") as page:
+        main = open_at(page, other, "history")
+        expect(main.get_by_text("a team lighthouse")).to_be_visible()  # made on the first
+    team_app.control("latency", {"ttfb_s": 600, "body_s": 0, "platform": "*"})
+    with session(browser, "cy@example.com", "replica-a-killed") as page:
+        open_at(page, team_app)
+        generate_one(page, "cut off mid-flight")
+        with psycopg.connect(pg_database) as conn:  # the row is written before it is sent
+            row = conn.execute("SELECT id, status FROM generations WHERE prompt=%s",
+                               ("cut off mid-flight",)).fetchone()
+        assert row is not None and row[1] == "pending"
+    os.kill(team_app.proc.pid, signal.SIGKILL)
+    team_app.proc.wait(timeout=30)
+    with session(browser, "ana@example.com", "replica-b-interrupted") as page:
+        main = open_at(page, other, "history")
+        expect(main.get_by_text("cut off mid-flight")).to_be_visible()
+        expect(main.get_by_text(re.compile("interrupted", re.IGNORECASE)).first).to_be_visible()
