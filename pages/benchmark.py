@@ -4,6 +4,7 @@ distributions with confidence intervals."""
 import streamlit as st
 
 from playground.app import bench_view as view
+from playground.app.budget import attribute_run, charge_run
 from playground.app.chrome import error_boundary
 from playground.app.frame import require_app_frame
 from playground.app.identity import require
@@ -13,7 +14,7 @@ from playground.bench.launch import launch_run
 from playground.bench.store import BenchStore
 
 require_app_frame()
-require("benchmark")
+user = require("benchmark")
 runtime = get_runtime()
 store = runtime.store
 bench = BenchStore(store)
@@ -77,8 +78,10 @@ with error_boundary(runtime):
             accepted = st.checkbox(question, key="bench-accept") if question else True
             if plan is not None and st.button("Start the run", type="primary",
                                               disabled=not accepted, key="bench-start"):
+                charge_run(runtime, user, plan)  # team mode: BudgetError, nothing starts
                 launched = launch_run(plan, runtime.settings, store,
                                       environment=view.run_environment(runtime, options))
+                attribute_run(runtime, user, launched.run_id)
                 view.active_runs()[launched.run_id] = launched
                 st.query_params["run"] = launched.run_id
                 st.rerun()

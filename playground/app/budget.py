@@ -5,9 +5,11 @@ settled with what it cost when the answer is in (history/team.py; docs/decisions
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from playground.app.identity import User
 from playground.app.runtime import Runtime
+from playground.bench.matrix import Plan
 from playground.domain import catalog
 from playground.domain.errors import BudgetError
 from playground.domain.types import GenerationResult, ImageRequest
@@ -29,6 +31,29 @@ def charge(runtime: Runtime, user: User, request: ImageRequest,
         record_audit(runtime.store, user.email, "budget refused", str(exc))
         raise
     return dict(zip(backends, ids, strict=True))
+
+
+def charge_run(runtime: Runtime, user: User, plan: Plan) -> None:
+    """A benchmark run is charged up front at its tasks' list prices against the daily caps
+    (not the per-minute one: a run paces itself); BudgetError (audited) stops it starting."""
+    team = runtime.settings.team
+    if not team.is_team:
+        return
+    charges = [Charge(user.email, t.cell.backend, t.cell.model,
+                      catalog.list_price_per_image(t.cell.model, t.cell.image_size))
+               for t in plan.tasks]
+    daily = replace(team.budgets, user_per_minute=None)
+    try:
+        reserve(runtime.store, charges, daily)
+    except BudgetError as exc:
+        record_audit(runtime.store, user.email, "budget refused", f"benchmark: {exc}")
+        raise
+
+
+def attribute_run(runtime: Runtime, user: User, run_id: str) -> None:
+    if runtime.settings.team.is_team:
+        with runtime.store.transaction() as conn:
+            conn.execute("UPDATE bench_runs SET user_email=? WHERE id=?", (user.email, run_id))
 
 
 def counted_cost(result: GenerationResult) -> float | None:
