@@ -103,6 +103,20 @@ class VertexSettings:
 
 
 @dataclass(frozen=True)
+class GatewaySettings:
+    """The OpenAI-compatible gateway (playground/gateway/): who may call it and how much."""
+
+    #: (name, key) pairs from PLAYGROUND_GATEWAY_KEYS ("alice:KEY,bob:KEY" or bare keys);
+    #: the name goes on history rows and logs, the key never does.
+    keys: tuple[tuple[str, Secret], ...] = ()
+    rpm: int | None = 60  # upstream calls per key per minute; None = no limit
+    daily_budget_usd: float | None = None  # estimated spend per key per UTC day; None = none
+    url_ttl_s: float = 3600.0  # lifetime of response_format=url links (OpenAI's: 60 min)
+    imagen_target: str = "gemini-2.5-flash-image"  # what Imagen :predict payloads become
+    stream_hold_s: float = 15.0  # chat streams wait this long before sending keep-alives
+
+
+@dataclass(frozen=True)
 class Settings:
     aistudio: AiStudioSettings = field(default_factory=AiStudioSettings)
     vertex: VertexSettings = field(default_factory=VertexSettings)
@@ -113,6 +127,7 @@ class Settings:
     emulator_profile: str | None = None
     emulator_port: int = 0  # 0 = any free port
     demo_platforms: frozenset[str] = frozenset()  # platforms served by the built-in emulator
+    gateway: GatewaySettings = field(default_factory=GatewaySettings)
 
     def secrets(self) -> list[str]:
         """Every secret value these settings know of, for redaction of any text we emit: API
@@ -121,6 +136,7 @@ class Settings:
         out = [s.reveal() for s in (self.aistudio.api_key, self.vertex.express_api_key) if s]
         if self.vertex.credentials_file:
             out += credential_file_secrets(self.vertex.credentials_file)
+        out += [key.reveal() for _, key in self.gateway.keys]
         return [s for s in dict.fromkeys(out) if s]
 
     def with_demo(self, platforms: set[str], aistudio: AiStudioSettings | None,
@@ -209,7 +225,39 @@ def load_settings(env: Mapping[str, str] | None = None,
         max_retry_wait_s=_float(sources, "PLAYGROUND_MAX_RETRY_WAIT_S", DEFAULT_MAX_RETRY_WAIT_S),
         emulator_profile=profile,
         emulator_port=int(_float(sources, "PLAYGROUND_EMULATOR_PORT", 0)),
+        gateway=_gateway_settings(sources),
     )
+
+
+def _gateway_settings(sources: list[tuple[str, Mapping[str, Any]]]) -> GatewaySettings:
+    keys, _ = _first(sources, "PLAYGROUND_GATEWAY_KEYS")
+    rpm = _float(sources, "PLAYGROUND_GATEWAY_RPM", 60)
+    budget = _float(sources, "PLAYGROUND_GATEWAY_DAILY_BUDGET_USD", 0.0)
+    target, _ = _first(sources, "PLAYGROUND_GATEWAY_IMAGEN_TARGET")
+    return GatewaySettings(
+        keys=parse_gateway_keys(keys or ""), rpm=int(rpm) if rpm > 0 else None,
+        daily_budget_usd=budget if budget > 0 else None,
+        url_ttl_s=_float(sources, "PLAYGROUND_GATEWAY_URL_TTL_S", 3600.0),
+        imagen_target=target or GatewaySettings.imagen_target,
+    )
+
+
+_MIN_GATEWAY_KEY = 16
+
+
+def parse_gateway_keys(spec: str) -> tuple[tuple[str, Secret], ...]:
+    """"alice:KEY,bob:KEY" (or bare keys, named key-1, key-2, …) into (name, key) pairs."""
+    out: list[tuple[str, Secret]] = []
+    for n, entry in enumerate(filter(None, (e.strip() for e in spec.split(","))), start=1):
+        name, sep, key = entry.partition(":")
+        name, key = (name.strip(), key.strip()) if sep else (f"key-{n}", entry)
+        if len(key) < _MIN_GATEWAY_KEY or not name or any(name == k for k, _ in out):
+            raise ConfigError(
+                f"PLAYGROUND_GATEWAY_KEYS entry {n} is not NAME:KEY with a unique name and a key "
+                f"of at least {_MIN_GATEWAY_KEY} characters.",
+                hint="Write e.g. alice:$(openssl rand -hex 24),bob:$(openssl rand -hex 24).")
+        out.append((name, Secret(key)))
+    return tuple(out)
 
 
 def _float(sources: list[tuple[str, Mapping[str, Any]]], name: str, default: float) -> float:

@@ -1,5 +1,9 @@
 """`python -m playground generate`: one prompt on AI Studio, Vertex AI or both.
 
+`--backend auto --priority speed|cost|quality` lets the gateway's routing pick the platform
+from the stored benchmark runs (playground/gateway/routing.py); `--imagen-payload FILE`
+translates an Imagen `:predict` body (playground/gateway/imagen.py) and says Imagen is retired.
+
 Exit codes: 0 every backend returned an image; 1 a backend failed, was blocked or returned no
 image; 2 bad arguments or missing configuration (the message names the variable to set).
 """
@@ -16,14 +20,23 @@ from typing import Any
 from playground.domain import catalog
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-BACKENDS = {"aistudio": ["aistudio"], "vertex": ["vertex"], "both": ["aistudio", "vertex"]}
+BACKENDS = {"aistudio": ["aistudio"], "vertex": ["vertex"], "both": ["aistudio", "vertex"],
+            "auto": ["aistudio", "vertex"]}
 
 
 def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
     p = subparsers.add_parser(name, help="send one prompt to AI Studio, Vertex AI or both")
-    p.add_argument("--prompt", required=True, help="what the image should show")
-    p.add_argument("--backend", choices=sorted(BACKENDS), default="both")
-    p.add_argument("--model", default=catalog.DEFAULT_MODEL, help="model id (see README)")
+    p.add_argument("--prompt", help="what the image should show (required without "
+                                     "--imagen-payload)")
+    p.add_argument("--backend", choices=sorted(BACKENDS), default=None,
+                   help="default both (vertex for --imagen-payload); auto: see --priority")
+    p.add_argument("--priority", choices=["speed", "cost", "quality"], default="speed",
+                   help="with --backend auto: what the platform is chosen for")
+    p.add_argument("--imagen-payload", type=Path, metavar="FILE",
+                   help="an Imagen :predict JSON body, translated to a Gemini request")
+    p.add_argument("--model", default=None,
+                   help=f"model id (default {catalog.DEFAULT_MODEL}; for --imagen-payload "
+                        "$PLAYGROUND_GATEWAY_IMAGEN_TARGET or gemini-2.5-flash-image)")
     p.add_argument("--aspect-ratio", help="e.g. 16:9 (default: the model's, 1:1)")
     p.add_argument("--image-size", choices=["512", "1K", "2K", "4K"])
     p.add_argument("--mime-type", choices=list(catalog.OUTPUT_MIME_TYPES), help="Vertex only")
@@ -55,27 +68,39 @@ def _fail_usage(message: str) -> int:
 
 def run_generate(args: argparse.Namespace) -> int:
     from playground.config import load_settings
-    from playground.domain.errors import ConfigError
+    from playground.domain.errors import ConfigError, PlaygroundError
     from playground.domain.options import check_request
     from playground.domain.types import ImageRequest
 
-    req = ImageRequest(
-        prompt=args.prompt, model=args.model, aspect_ratio=args.aspect_ratio,
-        image_size=args.image_size, output_mime_type=args.mime_type,
-        compression_quality=args.quality, person_generation=args.person_generation,
-        include_thoughts=args.include_thoughts, thinking_level=args.thinking_level, seed=args.seed,
-        service_tier=args.service_tier,
-    )
-    platforms = BACKENDS[args.backend]
-    check = check_request(req, platforms, allow_unlisted=args.allow_unlisted)
-    if check.problems:
-        return _fail_usage(" ".join(check.problems))
-    if args.quality is not None and args.mime_type != "image/jpeg":
-        return _fail_usage("--quality needs --mime-type image/jpeg (it applies to JPEG only).")
+    if not args.prompt and not args.imagen_payload:
+        return _fail_usage("--prompt is required (or --imagen-payload FILE).")
     try:
         settings = load_settings()
     except ConfigError as exc:
         return _fail_usage(f"{exc} {exc.hint}")
+    args.backend = args.backend or ("vertex" if args.imagen_payload else "both")
+    notes: list[str] = []
+    if args.imagen_payload:
+        try:
+            requests, notes = _imagen_requests(args, settings)
+        except (OSError, ValueError, PlaygroundError) as exc:
+            return _fail_usage(f"--imagen-payload {args.imagen_payload}: {exc}")
+    else:
+        requests = [ImageRequest(
+            prompt=args.prompt, model=args.model or catalog.DEFAULT_MODEL,
+            aspect_ratio=args.aspect_ratio, image_size=args.image_size,
+            output_mime_type=args.mime_type, compression_quality=args.quality,
+            person_generation=args.person_generation, include_thoughts=args.include_thoughts,
+            thinking_level=args.thinking_level, seed=args.seed, service_tier=args.service_tier,
+        )]
+    platforms = BACKENDS[args.backend]
+    checks = [check_request(r, platforms, allow_unlisted=args.allow_unlisted) for r in requests]
+    for check in checks:
+        open_to = [p for p in platforms if not check.errors(p)]
+        if check.problems and (args.backend != "auto" or not open_to):
+            return _fail_usage(" ".join(check.problems))
+    if args.quality is not None and args.mime_type != "image/jpeg":
+        return _fail_usage("--quality needs --mime-type image/jpeg (it applies to JPEG only).")
     if args.retries is not None:
         if args.retries < 0:
             return _fail_usage("--retries must be 0 or more.")
@@ -88,11 +113,40 @@ def run_generate(args: argparse.Namespace) -> int:
         if args.timeout <= 0:
             return _fail_usage("--timeout must be a positive number of seconds.")
         settings = replace(settings, timeout_s=args.timeout)
-    return _generate_and_print(check, platforms, settings, args)
+    return _generate_and_print(checks, platforms, settings, args, notes)
 
 
-def _generate_and_print(check: Any, names: list[str], settings: Any,
-                        args: argparse.Namespace) -> int:
+def _imagen_requests(args: argparse.Namespace, settings: Any) -> tuple[list[Any], list[str]]:
+    """The payload's Gemini requests and the notes every row gets; the notice goes to stderr."""
+    from playground.gateway.imagen import translate
+
+    payload = json.loads(args.imagen_payload.read_text())
+    target = args.model or settings.gateway.imagen_target
+    platform = "aistudio" if args.backend == "aistudio" else "vertex"
+    translation = translate(payload, "Imagen", target, platform)
+    print(f"notice: {translation.notice}", file=sys.stderr)
+    for note in translation.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return translation.requests, [translation.notice, *translation.notes]
+
+
+def _route(check: Any, store: Any, demo: bool, priority: str) -> tuple[list[str], str]:
+    """--backend auto: the platform the stored benchmark runs favour, and the note saying so."""
+    from playground.bench.store import BenchStore
+    from playground.domain.catalog import MODELS
+    from playground.gateway.routing import Router
+
+    req = check.request
+    info = MODELS[req.model]
+    candidates = [p for p in ("aistudio", "vertex") if not check.errors(p)]
+    decision = Router(BenchStore(store), include_emulated=demo).choose(
+        req.model, req.image_size or info.default_size, priority, candidates)
+    print(f"route: {decision.header()}", file=sys.stderr)
+    return [decision.platform], decision.note()
+
+
+def _generate_and_print(checks: list[Any], names: list[str], settings: Any,
+                        args: argparse.Namespace, notes: list[str]) -> int:
     from playground.clients.base import platform_for
     from playground.clients.http import make_client
     from playground.config import missing_config_message
@@ -109,12 +163,23 @@ def _generate_and_print(check: Any, names: list[str], settings: Any,
         if missing:
             return _fail_usage(" ".join(missing) + " Or pass --demo to use the built-in emulator.")
         store = HistoryStore(settings.data_dir)
+        ordered = []
         with make_client(settings) as client:
-            results = generate_many(check, [platform_for(p, settings) for p in names],
-                                    client=client, on_result=store.save)
+            for check in checks:
+                row_notes, chosen = list(notes), names
+                if args.backend == "auto":
+                    chosen, route_note = _route(check, store, demo.is_demo, args.priority)
+                    row_notes.append(route_note)
+
+                def save(result: Any, extra: list[str] = row_notes) -> None:
+                    result.notes[:0] = extra
+                    store.save(result)
+
+                results = generate_many(check, [platform_for(p, settings) for p in chosen],
+                                        client=client, on_result=save)
+                ordered += [results[p] for p in chosen]
     finally:
         demo.stop()
-    ordered = [results[p] for p in names]
     paths = {sha: path for r in ordered for sha, path in store.locations(r).items()}
     if args.out:
         paths.update(_export_images(store, ordered, args.out))
