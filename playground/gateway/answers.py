@@ -48,7 +48,12 @@ class Blob:
 
 
 def encode(obj: Any) -> bytes:
-    """json.dumps with every Blob spliced in as a JSON string, without scanning it."""
+    return b"".join(pieces(obj))
+
+
+def pieces(obj: Any) -> list[bytes]:
+    """json.dumps with every Blob spliced in as a JSON string, without scanning or copying it:
+    the pieces go to the socket one after the other (app.py `PiecesResponse`)."""
     blobs: list[bytes] = []
     nonce = secrets.token_hex(6)
 
@@ -59,16 +64,14 @@ def encode(obj: Any) -> bytes:
         raise TypeError(f"{type(value).__name__} is not JSON")
 
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=default).encode()
-    if not blobs:
-        return text
-    pieces, start = [], 0
+    out, start = [], 0
     for n, blob in enumerate(blobs):
         mark = f"@@{nonce}-{n}@@".encode()
         at = text.index(mark, start)
-        pieces += [text[start:at], blob]
+        out += [text[start:at], blob]
         start = at + len(mark)
-    pieces.append(text[start:])
-    return b"".join(pieces)
+    out.append(text[start:])
+    return out
 
 
 def data_url(img: ImageFacts, data: bytes) -> bytes:
@@ -148,7 +151,8 @@ def _cost(costs: list[float | None]) -> str:
     known = [c for c in costs if c is not None]
     if not known:
         return "unknown"
-    return f"{sum(known):.6f}" + (" + unknown" if len(known) < len(costs) else "")
+    text = f"{sum(known):.9f}".rstrip("0").rstrip(".")
+    return text + (" + unknown" if len(known) < len(costs) else "")
 
 
 def usage(results: Iterable[GenerationResult]) -> dict[str, Any]:
@@ -170,7 +174,7 @@ def usage(results: Iterable[GenerationResult]) -> dict[str, Any]:
 # --- images ------------------------------------------------------------------------------------
 
 
-def images_body(outcome: Outcome, base_url: str, links: Any, store: Any) -> bytes:
+def images_body(outcome: Outcome, base_url: str, links: Any, store: Any) -> list[bytes]:
     """The ImagesResponse of the calls that returned an image (raises when none did)."""
     if not outcome.succeeded:
         raise failure(outcome)
@@ -190,7 +194,7 @@ def images_body(outcome: Outcome, base_url: str, links: Any, store: Any) -> byte
             "output_format": format_name(first.sniffed_mime).lower(),
             "size": f"{first.width}x{first.height}", "usage": usage(outcome.succeeded),
             "banana": banana_extra(outcome)}
-    return encode(body)
+    return pieces(body)
 
 
 # --- errors ------------------------------------------------------------------------------------
@@ -236,8 +240,10 @@ def error_for(r: GenerationResult) -> GatewayError:
             headers = {"retry-after-ms": str(math.ceil(delay * 1000)),
                        "retry-after": str(math.ceil(delay))}
         reason = f" [reason {err.reason}]" if err.reason else ""
+        whose = (" (the platform refused the gateway's own Google credentials, not your "
+                 "gateway key)" if err.http_status in (401, 403) else "")
         message = (f"{label} answered {err.http_status} {err.status or ''}".rstrip()
-                   + f"{attempts}: {err.message}{reason} Hint: {err.hint}")
+                   + f"{whose}{attempts}: {err.message}{reason} Hint: {err.hint}")
         return GatewayError(err.http_status, message, code=err.reason or err.status,
                             headers=headers, retry=retry)
     if err.kind == "TransportError":

@@ -137,10 +137,28 @@ def _base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def _answer(outcome: Outcome, build: Callable[[Outcome], bytes]) -> Response:
+class PiecesResponse(Response):
+    """A body sent as its pieces (JSON text, then each image's base64 as it is): a 4K answer is
+    never joined into one more 27 MB copy."""
+
+    def __init__(self, body: list[bytes], status_code: int = 200,
+                 headers: dict[str, str] | None = None, media_type: str = JSON) -> None:
+        super().__init__(b"", status_code, headers, media_type)
+        self.pieces = body
+        self.headers["content-length"] = str(sum(len(p) for p in body))
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": self.status_code,
+                    "headers": self.raw_headers})
+        for n, piece in enumerate(self.pieces):
+            await send({"type": "http.response.body", "body": piece,
+                        "more_body": n < len(self.pieces) - 1})
+
+
+def _answer(outcome: Outcome, build: Callable[[Outcome], list[bytes]]) -> Response:
     """The answer with the x-banana-* headers; a failure keeps them too (answers.failure)."""
     headers = answers.banana_headers(outcome)
-    return Response(build(outcome), media_type=JSON, headers=headers)
+    return PiecesResponse(build(outcome), headers=headers)
 
 
 # --- images ------------------------------------------------------------------------------------
@@ -297,13 +315,12 @@ async def _predict(request: Request, gw: Gateway, key: str) -> Response:
             err = answers.failure(outcome)
             err.headers.update(headers)
             raise err
-        return Response(_predictions(outcome, translation.notice), media_type=JSON,
-                        headers=headers)
+        return PiecesResponse(_predictions(outcome, translation.notice), headers=headers)
 
     return await _run(gw, work)
 
 
-def _predictions(outcome: Outcome, notice: str) -> bytes:
+def _predictions(outcome: Outcome, notice: str) -> list[bytes]:
     """Imagen's answer: bytesBase64Encoded per image, raiFilteredReason for a withheld one."""
     predictions: list[dict[str, Any]] = []
     for r in outcome.results:
@@ -314,7 +331,7 @@ def _predictions(outcome: Outcome, notice: str) -> bytes:
         elif r.status in ("blocked", "no_image"):
             predictions.append({"raiFilteredReason": r.finish_message or r.explanation or
                                 r.finish_reason or "no image"})
-    return answers.encode({"predictions": predictions,
+    return answers.pieces({"predictions": predictions,
                            "banana": {"notice": notice, **answers.banana_extra(outcome)}})
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from playground.domain.types import GenerationResult
-from playground.gateway.answers import Blob, banana_extra, data_url, encode, failure
+from playground.gateway.answers import Blob, banana_extra, data_url, encode, failure, pieces
 from playground.gateway.edits import InputImage, read_input
 from playground.gateway.errors import GatewayError, bad_param, unknown_param
 from playground.gateway.params import ImageParams, read_params
@@ -153,13 +153,13 @@ def _message(r: GenerationResult) -> dict[str, Any]:
                         "image_url": {"url": Blob(data_url(img, img.data))}}]}
 
 
-def completion_body(outcome: Outcome, completion_id: str, created: int) -> bytes:
+def completion_body(outcome: Outcome, completion_id: str, created: int) -> list[bytes]:
     if not outcome.succeeded:
         raise failure(outcome)
     choices = [{"index": i, "message": _message(r), "finish_reason": "stop",
                 "native_finish_reason": r.finish_reason, "logprobs": None}
                for i, r in enumerate(outcome.succeeded)]
-    return encode({"id": completion_id, "object": "chat.completion", "created": created,
+    return pieces({"id": completion_id, "object": "chat.completion", "created": created,
                    "model": outcome.job.target.name, "choices": choices,
                    "usage": _usage(outcome.succeeded), "banana": banana_extra(outcome)})
 

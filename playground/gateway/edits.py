@@ -33,7 +33,7 @@ MASK_REFUSAL = ("Gemini image models take no mask: they edit from the prompt and
 @dataclass(frozen=True)
 class InputImage:
     data: bytes
-    mime: str  # sniffed from the bytes (HEIC/HEIF: as declared, which sniffing cannot tell)
+    mime: str  # sniffed from the bytes, never the declared type (image/heic if declared so)
     sha256: str
 
 
@@ -44,8 +44,9 @@ def read_input(data: bytes, declared: str | None, param: str) -> InputImage:
         raise bad_param(param, f"{param} is {len(data):,} bytes; the gateway takes at most "
                                f"{MAX_INPUT_BYTES:,} per image.")
     sniffed = sniff_format(data)
-    mime = sniffed if sniffed in INPUT_TYPES else (declared or "").lower()
-    if mime not in INPUT_TYPES or (sniffed in INPUT_TYPES and sniffed != mime):
+    heic = sniffed == "image/heif" and (declared or "").lower() == "image/heic"
+    mime = "image/heic" if heic else sniffed
+    if mime not in INPUT_TYPES:
         raise bad_param(param, f"{param} is not an image Gemini takes (its bytes are "
                                f"{sniffed}); send PNG, JPEG, WebP, HEIC or HEIF.",
                         "invalid_image_format")
