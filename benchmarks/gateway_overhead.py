@@ -1,7 +1,7 @@
 """What the gateway adds: its answer time minus the upstream call's own total.
 
 The emulator runs in a child process, the gateway (`python -m playground gateway`) in another,
-and this script is the client (plain httpx, reading every byte): overhead = the client's time
+and this script is the client (http.client, reading every byte): overhead = the client's time
 from sending to the answer's last byte minus `x-banana-total-ms` (the upstream call, timed by
 the gateway's client). It covers parsing Google's answer, the history row and file, the base64
 and JSON of the OpenAI answer and the loopback transfer.
@@ -21,7 +21,6 @@ and JSON of the OpenAI answer and the loopback transfer.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import base64
 import json
 import os
@@ -30,10 +29,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
-
-import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -64,6 +62,8 @@ def start_gateway(demo_settings: object, data: Path) -> tuple[subprocess.Popen[s
     for line in proc.stdout:
         found = re.search(r"at (http://\S+)/v1", line)
         if found:
+            # keep reading its log, or a full pipe would stall the gateway
+            threading.Thread(target=proc.stdout.read, daemon=True).start()
             return proc, found.group(1)
     raise SystemExit("the gateway did not start")
 
@@ -76,57 +76,48 @@ def fresh(body: dict[str, object]) -> dict[str, object]:
     return {**body, "prompt": f"{body['prompt']} #{next(_count)}"}
 
 
-async def one(client: httpx.AsyncClient, body: dict[str, object]) -> tuple[float, bytes]:
-    body = fresh(body)
-    start = time.perf_counter()
-    async with client.stream("POST", "/v1/images/generations", json=body) as response:
-        content = await response.aread()
-        elapsed = time.perf_counter() - start
-    if response.status_code != 200:
-        raise SystemExit(f"gateway answered {response.status_code}: {content[:300]!r}")
-    upstream = float(response.headers["x-banana-total-ms"]) / 1000
-    return elapsed - upstream, content
+class Caller:
+    """One keep-alive connection, read with http.client (a C read of the whole body), so the
+    client's own parsing is not counted as the gateway's."""
 
+    def __init__(self, base: str) -> None:
+        import http.client
+        from urllib.parse import urlsplit
 
-async def run(base: str, body: dict[str, object], calls: int, in_flight: int
-              ) -> tuple[list[float], bytes]:
-    limits = httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight)
-    async with httpx.AsyncClient(base_url=base, headers={"authorization": f"Bearer {KEY}"},
-                                 timeout=300, limits=limits) as client:
-        await one(client, body)  # warm up: connections, token, caches
-        gate = asyncio.Semaphore(in_flight)
+        where = urlsplit(base)
+        self.conn = http.client.HTTPConnection(where.hostname, where.port, timeout=300)
 
-        async def gated() -> tuple[float, bytes]:
-            async with gate:
-                return await one(client, body)
-
-        done = await asyncio.gather(*(gated() for _ in range(calls)))
-    return [d for d, _ in done], done[-1][1]
-
-
-def large_calls(base: str, body: dict[str, object], repeats: int) -> tuple[list[float], bytes]:
-    """4K answers read with http.client (one C read of the whole body, so the client's own
-    reading of 17 MB in Python is not counted as the gateway's)."""
-    import http.client
-    from urllib.parse import urlsplit
-
-    where = urlsplit(base)
-    conn = http.client.HTTPConnection(where.hostname, where.port, timeout=300)
-    headers = {"authorization": f"Bearer {KEY}", "content-type": "application/json"}
-    overheads, content = [], b""
-    for n in range(repeats + 1):
+    def call(self, body: dict[str, object]) -> tuple[float, bytes]:
         payload = json.dumps(fresh(body)).encode()
+        headers = {"authorization": f"Bearer {KEY}", "content-type": "application/json"}
         start = time.perf_counter()
-        conn.request("POST", "/v1/images/generations", payload, headers)
-        response = conn.getresponse()
+        self.conn.request("POST", "/v1/images/generations", payload, headers)
+        response = self.conn.getresponse()
         content = response.read()
         elapsed = time.perf_counter() - start
         if response.status != 200:
             raise SystemExit(f"gateway answered {response.status}: {content[:300]!r}")
-        if n:  # the first call warms up
-            overheads.append(elapsed - float(response.headers["x-banana-total-ms"]) / 1000)
-    conn.close()
-    return overheads, content
+        return elapsed - float(response.headers["x-banana-total-ms"]) / 1000, content
+
+
+def run(base: str, body: dict[str, object], calls: int, in_flight: int
+        ) -> tuple[list[float], bytes]:
+    """`calls` calls, `in_flight` at a time (one thread and connection each), after a warm-up
+    call per connection."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    callers = [Caller(base) for _ in range(in_flight)]
+    per = [calls // in_flight + (n < calls % in_flight) for n in range(in_flight)]
+
+    def work(n: int) -> list[tuple[float, bytes]]:
+        callers[n].call(body)  # warm up this connection
+        return [callers[n].call(body) for _ in range(per[n])]
+
+    with ThreadPoolExecutor(in_flight) as pool:
+        done = [r for chunk in pool.map(work, range(in_flight)) for r in chunk]
+    for caller in callers:
+        caller.conn.close()
+    return [d for d, _ in done], done[-1][1]
 
 
 def gateway_cpu(pid: int) -> float:
@@ -168,8 +159,8 @@ def main() -> None:
                                           (16, "instant", "  same, all land at once")):
             demo.control.set_profile(profile)
             cpu = gateway_cpu(proc.pid)
-            overheads, _ = asyncio.run(run(base, small, args.calls, in_flight))
-            per_call = (gateway_cpu(proc.pid) - cpu) / (len(overheads) + 1)
+            overheads, _ = run(base, small, args.calls, in_flight)
+            per_call = (gateway_cpu(proc.pid) - cpu) / (len(overheads) + in_flight)
             p50, p95 = pct(overheads, 0.5), pct(overheads, 0.95)
             target = "(worst case, no target)"
             if not label.startswith(" "):
@@ -181,7 +172,7 @@ def main() -> None:
         demo.control.set_profile("instant")
         large = {"model": "nano-banana-pro-vertex", "prompt": "a red fox in snow at dawn",
                  "size": "5504x3072"}
-        overheads, content = large_calls(base, large, args.repeats)
+        overheads, content = run(base, large, args.repeats, 1)
         image = base64.b64decode(json.loads(content)["data"][0]["b64_json"])
         plain = plain_reencode(image, args.repeats)
         p50, p95 = pct(overheads, 0.5), pct(overheads, 0.95)
@@ -189,7 +180,8 @@ def main() -> None:
         verdicts.append(ratio <= 1.3)
         print(f"{'4K PNG b64_json, 1 in flight':<28}{len(overheads):>6}{p50 * 1e3:>7.1f}ms"
               f"{p95 * 1e3:>7.1f}ms  ≤ 1.3× plain re-encode ({plain * 1e3:.1f} ms for "
-              f"{len(image) / 1e6:.1f} MB): {ratio:.2f}× {'met' if ratio <= 1.3 else 'NOT met'}")
+              f"{len(image) / 1e6:.1f} MB): p50 {ratio:.2f}×, p95 {p95 / plain:.2f}× "
+              f"{'met' if ratio <= 1.3 else 'NOT met'}")
         print("targets:", "met" if all(verdicts) else "NOT met", "—", load_warning())
     finally:
         proc.terminate()

@@ -38,6 +38,7 @@ log = logging.getLogger("banana_split.gateway")
 T = TypeVar("T")
 JSON = "application/json"
 KEEP_ALIVE_S = 5.0
+JOIN_BELOW = 4_000_000  # smaller bodies go out in one send: a copy is cheaper than three sends
 DEPRECATION = "@1782777600"  # 2026-06-30, Imagen's end on Vertex (RFC 9745 form)
 _GOOGLE_STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED",
                   404: "NOT_FOUND", 410: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED",
@@ -52,7 +53,7 @@ def create_app(gateway: Gateway) -> Starlette:
         Route("/v1/images/edits", _route(_edits), methods=["POST"]),
         Route("/v1/chat/completions", _route(_chat), methods=["POST"]),
         Route("/v1/models", _route(_models), methods=["GET"]),
-        Route("/v1/models/{model}", _route(_model_or_predict), methods=["GET", "POST"]),
+        Route("/v1/models/{model:path}", _route(_model_or_predict), methods=["GET", "POST"]),
         Route("/v1/files/{token}", _route(_file, auth=False), methods=["GET"]),
         Route(vertex, _route(_predict, google=True), methods=["POST"]),
         Route("/{version}/publishers/google/models/{model}", _route(_predict, google=True),
@@ -144,8 +145,9 @@ class PiecesResponse(Response):
     def __init__(self, body: list[bytes], status_code: int = 200,
                  headers: dict[str, str] | None = None, media_type: str = JSON) -> None:
         super().__init__(b"", status_code, headers, media_type)
-        self.pieces = body
-        self.headers["content-length"] = str(sum(len(p) for p in body))
+        size = sum(len(p) for p in body)
+        self.pieces = body if size > JOIN_BELOW else [b"".join(body)]
+        self.headers["content-length"] = str(size)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await send({"type": "http.response.start", "status": self.status_code,

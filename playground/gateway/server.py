@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import signal
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -26,6 +27,10 @@ from playground.gateway.service import Gateway
 BANNER = "Banana Split gateway (OpenAI-compatible) at {url}/v1"
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 _START_TIMEOUT_S = 15.0
+#: Idle keep-alive connections live this long (uvicorn's default is 5 s; image calls take
+#: 20–40 s, and a client's pooled connection should still be there for the next one).
+KEEP_ALIVE_S = 75
+SWITCH_INTERVAL_S = 0.001
 
 
 def _uvicorn_server(app: Starlette, host: str, port: int,
@@ -33,6 +38,7 @@ def _uvicorn_server(app: Starlette, host: str, port: int,
     return uvicorn.Server(uvicorn.Config(
         app, host=host, port=port, access_log=False, log_level="warning", log_config=log_config,
         server_header=False, lifespan="off", http="h11", ws="none", timeout_graceful_shutdown=1,
+        timeout_keep_alive=KEEP_ALIVE_S,
     ))
 
 
@@ -64,6 +70,10 @@ def serve(gateway: Gateway, host: str = "127.0.0.1", port: int = 8791,
     sock = _bind(host, port)
     server = _uvicorn_server(create_app(gateway), host, port, uvicorn.config.LOGGING_CONFIG)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s gateway %(message)s")
+    # Worker threads parse and encode multi-megabyte answers while the event loop sends the
+    # finished ones: a 1 ms GIL switch interval (default 5 ms) keeps the loop from waiting
+    # behind them (benchmarks/gateway_overhead.py: p95 at 16 in flight about halved).
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     print(BANNER.format(url=_url(host, sock)), *lines, sep="\n", flush=True)
     previous = None
     if threading.current_thread() is threading.main_thread():

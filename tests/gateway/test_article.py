@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,7 @@ def demo_gateway(tmp_path: Path) -> Iterator[tuple[str, Path]]:
                 url = found.group(1)
                 break
         assert url, "the gateway did not print its banner"
+        threading.Thread(target=proc.stdout.read, daemon=True).start()  # drain its log
         yield url, data
     finally:
         proc.terminate()

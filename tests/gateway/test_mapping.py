@@ -220,3 +220,20 @@ def test_keys_and_limits() -> None:
     assert caught.value.code == "budget_exceeded" and caught.value.retry is False
     now[0] += 86_400  # a new UTC day
     limits.admit("k", 1, 0.9)
+
+
+def test_gateway_settings_from_the_environment() -> None:
+    from playground.config import load_settings
+
+    key = "k" * 24
+    settings = load_settings(env={"PLAYGROUND_GATEWAY_KEYS": f"alice:{key}",
+                                  "PLAYGROUND_GATEWAY_RPM": "0",
+                                  "PLAYGROUND_GATEWAY_DAILY_BUDGET_USD": "2.5",
+                                  "PLAYGROUND_GATEWAY_URL_TTL_S": "60",
+                                  "PLAYGROUND_GATEWAY_IMAGEN_TARGET": "gemini-nano-banana-2.1"})
+    gateway = settings.gateway
+    assert (gateway.rpm, gateway.daily_budget_usd, gateway.url_ttl_s, gateway.imagen_target) == (
+        None, 2.5, 60.0, "gemini-nano-banana-2.1")
+    assert key in settings.secrets() and key not in repr(gateway)
+    defaults = load_settings(env={}).gateway
+    assert (defaults.keys, defaults.rpm, defaults.daily_budget_usd) == ((), 60, None)

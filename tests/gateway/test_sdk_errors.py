@@ -119,6 +119,11 @@ def test_keys(gw: Any) -> None:
     names = {m.id for m in ok.models.list()}
     assert {"nano-banana-pro", "nano-banana-pro-vertex", "auto:quality",
             "vertex/gemini-nano-banana-2.1"} <= names
+    model = ok.models.retrieve("vertex/gemini-nano-banana-2.1")
+    assert model.owned_by == "google-vertex"
+    assert model.model_extra["banana"]["google_model"] == "gemini-nano-banana-2.1"
+    with pytest.raises(openai.NotFoundError):
+        ok.models.retrieve("gemini-nano-banana-2.1")
 
 
 def test_rate_and_budget_limits_per_key(gw: Any, emu: Any) -> None:
