@@ -6,12 +6,15 @@ Run: python benchmarks/emulator_render.py [--repeat N]
           one-off process warm-up is printed separately). Wall time, and the process CPU time
           beside it: on a shared machine the CPU figure is the stable one.
 * warm  — the same image again: a cache hit.
+* edit  — an edit (docs/emulator.md "Edits"): the source image decoded, reframed, cast, labelled,
+          marked and encoded; sources are the emulator's own 4K (or 1K) answers.
 * http  — a warm end-to-end generateContent over loopback (base64, JSON, transfer, parse).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import statistics
 import sys
@@ -24,6 +27,7 @@ import httpx
 
 from playground.domain.catalog import MODELS
 from playground.emulator import start_emulator
+from playground.emulator.edit import EditSource
 from playground.emulator.render import ImageJob, RenderCache, render_image
 
 TARGET_4K_S = 2.0
@@ -75,6 +79,32 @@ def bench_render(repeat: int) -> None:
                   f"{statistics.median(warms) * 1e3:>8.3f} {ratio_text:>8}")
 
 
+EDIT_CASES = [  # (label, source size, output size, mime, quality)
+    ("4K JPEG → 4K JPEG (AI Studio thread)", "4K", "4K", "image/jpeg", 95),
+    ("4K PNG → 4K PNG (Vertex thread)", "4K", "4K", "image/png", None),
+    ("1K JPEG → 4K JPEG (regenerate at 4K)", "1K", "4K", "image/jpeg", 95),
+]
+
+
+def bench_edits(repeat: int) -> None:
+    model = "gemini-3-pro-image-preview"
+    print(f"\nedits of {model} 16:9 frames (cold = cache miss; median of {repeat})")
+    for label, source_size, size, mime, quality in EDIT_CASES:
+        colds, cpus, data = [], [], b""
+        for seed in range(repeat):
+            source = render_image(_job(model, "16:9", source_size, mime, quality, 100 + seed))
+            edit = EditSource(hashlib.sha256(source).hexdigest(), "make it night", None, "",
+                              source)
+            width, height = MODELS[model].dimensions[("16:9", size)]
+            job = ImageJob(model, 0, width, height, mime, quality, edit=edit)
+            cpu_s, cold_s, data = _cpu_and_wall(lambda j=job: RenderCache(10**9).get(j))
+            colds.append(cold_s)
+            cpus.append(cpu_s)
+        cold = statistics.median(colds)
+        print(f"  {label:38} {len(data):>12,} bytes  cold {cold:6.3f} s  cpu "
+              f"{statistics.median(cpus):6.3f} s  cold/2s {cold / TARGET_4K_S:.2f}")
+
+
 def bench_http() -> None:
     print("\nwarm end-to-end generateContent over loopback (cache hit; base64 + JSON + transfer)")
     with start_emulator() as handle, httpx.Client(base_url=handle.base_url, timeout=60) as client:
@@ -98,6 +128,26 @@ def bench_http() -> None:
                 warm = [_time(send)[0] for _ in range(3)]
                 print(f"  {platform:9} {size}: first request {cold_s:6.3f} s, warm median "
                       f"{statistics.median(warm):6.3f} s, body {len(response.content):>12,} bytes")
+            _bench_http_edit(client, platform, path, headers)
+
+
+def _bench_http_edit(client: httpx.Client, platform: str, path: str,
+                     headers: dict[str, str]) -> None:
+    """A 4K thread turn end to end: the 4K answer replayed as the model turn (base64 in JSON,
+    decoded and hashed by the emulator; a replayed model image is not held to the 7 MB user
+    limit), a cold edit render, the 4K answer back."""
+    request = {"contents": [{"role": "user", "parts": [{"text": "benchmark"}]}],
+               "generationConfig": {"imageConfig": {"aspectRatio": "16:9", "imageSize": "4K"}}}
+    first = client.post(path, json=request, headers=headers).json()
+    part = next(p for p in first["candidates"][0]["content"]["parts"] if "inlineData" in p)
+    for n in range(3):
+        edit = {"contents": [*request["contents"], {"role": "model", "parts": [part]},
+                             {"role": "user", "parts": [{"text": f"make it night {n}"}]}],
+                "generationConfig": request["generationConfig"]}
+        cold_s, response = _time(lambda e=edit: client.post(path, json=e, headers=headers))
+        assert response.status_code == 200, response.text
+        print(f"  {platform:9} 4K thread turn replaying a {len(part['inlineData']['data']):,}-"
+              f"character image: {cold_s:6.3f} s cold, body {len(response.content):>12,} bytes")
 
 
 def main() -> None:
@@ -110,6 +160,7 @@ def main() -> None:
     print(f"machine load average: {os.getloadavg()[0]:.2f} (other work on the machine inflates "
           "wall times)\n")
     bench_render(args.repeat)
+    bench_edits(args.repeat)
     bench_http()
 
 

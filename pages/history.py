@@ -6,13 +6,12 @@ from playground.app.chrome import error_boundary
 from playground.app.controls import request_query_params
 from playground.app.export_button import review_pack_button
 from playground.app.frame import require_app_frame
-from playground.app.history_view import PAGE_SIZE, grid
+from playground.app.history_view import PAGE_SIZE, grid, list_caption, list_filters
 from playground.app.inspector import request_inspector
 from playground.app.results import result_column
 from playground.app.runtime import get_runtime
 from playground.app.text import plain
 from playground.domain import catalog
-from playground.domain.labels import platform_label
 
 require_app_frame()
 runtime = get_runtime()
@@ -56,23 +55,15 @@ with error_boundary(runtime):
                     st.rerun()
         request_inspector(runtime, [result])
     else:
-        q, b, m, s = st.columns([3, 1, 2, 1])
-        search = q.text_input("Search prompts", key="hist_q", bind="query-params")
-        backend = b.selectbox("Backend", ["all", "aistudio", "vertex"], key="hist_backend",
-                              format_func=lambda v: "All" if v == "all" else platform_label(v),
-                              bind="query-params")
-        models = ["all", *sorted(set(store.models_used()) | set(catalog.MODELS))]
-        model = m.selectbox("Model", models, key="hist_model", bind="query-params")
-        status = s.selectbox("Status", ["all", "ok", "blocked", "no_image", "error"],
-                             key="hist_status", bind="query-params")
-        filters = {"search": search or None, "backend": None if backend == "all" else backend,
-                   "model": None if model == "all" else model,
-                   "status": None if status == "all" else status}
-        total = store.count(**filters)
+        store.recover_pending()  # rows left "pending" by a process that has since died
+        models = sorted(set(store.models_used()) | set(catalog.MODELS))
+        filters, hide_bench = list_filters(runtime, models)
+        total = store.count(**filters, exclude_bench=hide_bench)
         pages = max(1, -(-total // PAGE_SIZE))
         page = st.number_input("Page", 1, pages, 1, key="hist_page") if pages > 1 else 1
-        st.caption(f"{total} generation{'s' if total != 1 else ''}, newest first.")
-        rows = store.list(**filters, limit=PAGE_SIZE, offset=(int(page) - 1) * PAGE_SIZE)
+        st.caption(list_caption(runtime, filters, hide_bench, total))
+        rows = store.list(**filters, limit=PAGE_SIZE, offset=(int(page) - 1) * PAGE_SIZE,
+                          exclude_bench=hide_bench)
         if not rows:
             st.info("Nothing here yet. Generate an image and it will appear here, success or failure.")
         if rows:

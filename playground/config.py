@@ -8,11 +8,21 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from playground.domain.bounds import (  # noqa: F401 - re-exported: the CLI checks flags with them
+    MAX_RETRIES,
+    MAX_RETRY_WAIT_S,
+    MAX_TIMEOUT_S,
+    check_port,
+    check_retries,
+    check_retry_wait,
+    check_timeout,
+)
 from playground.domain.errors import ConfigError, PlaygroundError
 
 AISTUDIO_DEFAULT_BASE = "https://generativelanguage.googleapis.com"
@@ -21,6 +31,7 @@ DEFAULT_TIMEOUT_S = 300.0  # 4K Pro can take over 100 s (docs/wire-notes.md "Lat
 DEFAULT_RETRIES = 2
 DEFAULT_MAX_RETRY_WAIT_S = 20.0  # the longest single wait between attempts, advice included
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+MAX_CREDENTIALS_BYTES = 1 << 20  # a service-account file is ~2.4 kB
 
 
 class Secret:
@@ -158,12 +169,53 @@ def _first(sources: list[tuple[str, Mapping[str, Any]]], *names: str) -> tuple[s
     return None, None
 
 
+CREDENTIALS_HINT = ("Set GOOGLE_APPLICATION_CREDENTIALS to the path of a service-account JSON "
+                    "file (Google Cloud console: IAM → Service accounts → Keys → Add key → "
+                    "JSON), or unset it to use gcloud's application-default credentials.")
+
+
+def read_credentials_file(path: str) -> dict[str, Any]:
+    """The JSON object of a credentials file; ConfigError saying what is wrong and what to do
+    for anything else (a folder, a device, /proc/self/mem, a huge file, a JSON list, …)."""
+    def fail(problem: str) -> ConfigError:
+        return ConfigError(f"The credentials file {path} {problem}.", hint=CREDENTIALS_HINT)
+
+    try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise fail("is a folder")
+        if not stat.S_ISREG(mode):
+            raise fail("is not a regular file")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_CREDENTIALS_BYTES + 1)
+    except OSError as exc:
+        raise fail(f"cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_CREDENTIALS_BYTES:
+        raise fail(f"is larger than {MAX_CREDENTIALS_BYTES // 1024} kB, so it is not a "
+                   "credentials file")
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise fail("is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise fail(f"is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+                   ) from None
+    if not isinstance(data, dict):
+        raise fail(f"holds a JSON {type(data).__name__.replace('dict', 'object')}, not a "
+                   "credentials object")
+    if not isinstance(data.get("type"), str):
+        raise fail('has no "type" field (a service-account file says "type": '
+                   '"service_account")')
+    return data
+
+
 def _project_from_file(path: str) -> str | None:
     try:
-        data = json.loads(Path(path).read_text())
-    except (OSError, ValueError):
-        return None
-    return data.get("project_id") or data.get("quota_project_id")
+        data = read_credentials_file(path)
+    except ConfigError:
+        return None  # said when the credentials are loaded, by the platform that needs them
+    project = data.get("project_id") or data.get("quota_project_id")
+    return project if isinstance(project, str) else None
 
 
 def load_settings(env: Mapping[str, str] | None = None,
@@ -188,12 +240,14 @@ def load_settings(env: Mapping[str, str] | None = None,
     )
 
     creds_file, creds_src = _first(sources, "GOOGLE_APPLICATION_CREDENTIALS")
-    if creds_file and not Path(creds_file).is_file():
+    if creds_file and not Path(creds_file).exists():
         raise ConfigError(
             f"GOOGLE_APPLICATION_CREDENTIALS points at {creds_file}, which does not exist.",
-            hint="Set GOOGLE_APPLICATION_CREDENTIALS to the path of a service-account JSON file, "
-                 "or unset it to use gcloud's application-default credentials.",
-        )
+            hint=CREDENTIALS_HINT)
+    if creds_file and Path(creds_file).is_dir():
+        raise ConfigError(
+            f"GOOGLE_APPLICATION_CREDENTIALS points at {creds_file}, which is a folder.",
+            hint=CREDENTIALS_HINT)
     if not creds_file and gcloud_adc_path().is_file():
         creds_file, creds_src = str(gcloud_adc_path()), "gcloud ADC file"
     project, _ = _first(sources, "GOOGLE_CLOUD_PROJECT")
@@ -220,11 +274,16 @@ def load_settings(env: Mapping[str, str] | None = None,
     return Settings(
         aistudio=aistudio, vertex=vertex,
         data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(),
-        timeout_s=_float(sources, "PLAYGROUND_TIMEOUT_S", DEFAULT_TIMEOUT_S),
-        retries=int(_float(sources, "PLAYGROUND_RETRIES", DEFAULT_RETRIES)),
-        max_retry_wait_s=_float(sources, "PLAYGROUND_MAX_RETRY_WAIT_S", DEFAULT_MAX_RETRY_WAIT_S),
+        timeout_s=check_timeout(_float(sources, "PLAYGROUND_TIMEOUT_S", DEFAULT_TIMEOUT_S),
+                                "PLAYGROUND_TIMEOUT_S"),
+        retries=check_retries(_int(sources, "PLAYGROUND_RETRIES", DEFAULT_RETRIES),
+                              "PLAYGROUND_RETRIES"),
+        max_retry_wait_s=check_retry_wait(
+            _float(sources, "PLAYGROUND_MAX_RETRY_WAIT_S", DEFAULT_MAX_RETRY_WAIT_S),
+            "PLAYGROUND_MAX_RETRY_WAIT_S"),
         emulator_profile=profile,
-        emulator_port=int(_float(sources, "PLAYGROUND_EMULATOR_PORT", 0)),
+        emulator_port=check_port(_int(sources, "PLAYGROUND_EMULATOR_PORT", 0),
+                                 "PLAYGROUND_EMULATOR_PORT"),
         gateway=_gateway_settings(sources),
     )
 
@@ -268,6 +327,20 @@ def _float(sources: list[tuple[str, Mapping[str, Any]]], name: str, default: flo
         return float(value)
     except ValueError:
         raise ConfigError(f"{name}={value!r} is not a number.", hint=f"Set {name} to a number.") from None
+
+
+def _int(sources: list[tuple[str, Mapping[str, Any]]], name: str, default: int) -> int:
+    value, _ = _first(sources, name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+        if not number.is_integer():
+            raise ValueError(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a whole number.",
+                          hint=f"Set {name} to a whole number.") from None
+    return int(number)
 
 
 def missing_config_message(platform: str, settings: Settings) -> str | None:

@@ -15,7 +15,11 @@ from playground.domain.labels import human_bytes, platform_label
 from playground.domain.types import GenerationResult
 
 STATUS_ICONS = {"ok": ":green[:material/check_circle:]", "blocked": ":orange[:material/block:]",
-                "no_image": ":orange[:material/hide_image:]", "error": ":red[:material/error:]"}
+                "no_image": ":orange[:material/hide_image:]", "error": ":red[:material/error:]",
+                "pending": ":blue[:material/hourglass_top:]",
+                "interrupted": ":red[:material/running_with_errors:]",
+                "cancelled": ":gray[:material/cancel:]"}
+STATUSES = ["all", "ok", "blocked", "no_image", "error", "pending", "interrupted", "cancelled"]
 PAGE_SIZE = 24
 
 
@@ -61,3 +65,32 @@ def grid(runtime: Runtime, results: list[GenerationResult], columns: int = 4) ->
                 if st.button("Details", key=f"hist-open-{r.id}"):
                     clicked = r.id
     return clicked
+
+
+def list_filters(runtime: Runtime, models: list[str]) -> tuple[dict[str, str | None], bool]:
+    """The filter row (kept in the URL) and whether benchmark generations are hidden."""
+    q, b, m, s = st.columns([3, 1, 2, 1])
+    search = q.text_input("Search prompts", key="hist_q", bind="query-params")
+    backend = b.selectbox("Backend", ["all", "aistudio", "vertex"], key="hist_backend",
+                          format_func=lambda v: "All" if v == "all" else platform_label(v),
+                          bind="query-params")
+    model = m.selectbox("Model", ["all", *models], key="hist_model", bind="query-params")
+    status = s.selectbox("Status", STATUSES, key="hist_status", bind="query-params")
+    filters = {"search": search or None, "backend": None if backend == "all" else backend,
+               "model": None if model == "all" else model,
+               "status": None if status == "all" else status}
+    hide_bench = st.toggle("Hide benchmark generations", value=True, key="hist_hide_bench",
+                           help="Benchmark runs make many generations; their figures are on the "
+                                "Benchmark page.")
+    return filters, hide_bench
+
+
+def list_caption(runtime: Runtime, filters: dict[str, str | None], hide_bench: bool,
+                 total: int) -> str:
+    text = f"{total} generation{'s' if total != 1 else ''}, newest first."
+    if hide_bench:
+        hidden = runtime.store.count_bench(**filters)
+        if hidden:
+            text += (f" {hidden} benchmark generation{'s are' if hidden != 1 else ' is'} hidden "
+                     "(turn off “Hide benchmark generations” to see them).")
+    return text

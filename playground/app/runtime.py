@@ -22,7 +22,7 @@ from playground.clients.http import make_client
 from playground.clients.models import ModelList, fetch_models
 from playground.config import Settings, load_settings
 from playground.domain.catalog import PLATFORMS
-from playground.domain.errors import ConfigError
+from playground.domain.errors import ConfigError, StorageError
 from playground.generation.demo import DemoEnvironment, start_demo, unconfigured_platforms
 from playground.history.store import HistoryStore
 
@@ -145,5 +145,24 @@ def build_runtime(secrets: dict[str, Any] | None = None) -> Runtime:
 
 
 @st.cache_resource(show_spinner="Starting Banana Split…")
-def get_runtime() -> Runtime:
+def _cached_runtime() -> Runtime:
     return build_runtime(secret_values())
+
+
+def get_runtime() -> Runtime:
+    """The server's runtime; when its history cannot be opened, a page that says why (and, for
+    a damaged database, offers to move it aside) instead of a traceback."""
+    from playground.app.storage_view import show_moved_notice, show_storage_problem
+
+    try:
+        runtime = _cached_runtime()
+    except StorageError as exc:
+        show_storage_problem(exc)
+        raise  # not reached: the page stops
+    show_moved_notice()
+    return runtime
+
+
+def clear_runtime() -> None:
+    """Forget the server's runtime (tests; after a damaged history is moved aside)."""
+    _cached_runtime.clear()

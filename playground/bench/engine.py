@@ -36,7 +36,7 @@ from playground.bench.store import BenchStore, RunEnvironment, RunRecord, record
 from playground.clients.base import platform_for
 from playground.clients.http import RetryPolicy, make_client
 from playground.config import Settings, missing_config_message
-from playground.domain.errors import ConfigError
+from playground.domain.errors import ConfigError, ImageWriteError, PlaygroundError
 from playground.domain.types import GenerationResult
 from playground.generation.run import ProgressEvent, RunOptions, generate
 from playground.history.store import HistoryStore
@@ -234,7 +234,8 @@ class BenchRun:
                 return
             except Exception as exc:  # noqa: BLE001 — a bug must not hang the other workers
                 with self._lock:
-                    self._error = f"task {task.index}: {exc!r}"
+                    shown = str(exc) if isinstance(exc, PlaygroundError) else repr(exc)
+                    self._error = f"task {task.index}: {shown}"
                 self.cancel()
                 return
 
@@ -256,13 +257,24 @@ class BenchRun:
         options = RunOptions(policy=self.policy, timeout_s=self.plan.spec.timeout_s,
                              on_progress=hook, cancel=self._cancel,
                              rng=random.Random(f"{self.plan.spec.seed}:{task.index}"))
+        request = task.cell.request(task.prompt)
+        gen_id = self.history.begin(GenerationResult(  # write before you send
+            backend=self._backends[backend].name, request=request, status="pending", model=request.model))
         try:
-            result = generate(task.cell.request(task.prompt), self._backends[backend],
-                              client=self.client, options=options)
+            result = generate(request, self._backends[backend], client=self.client,
+                              options=options)
+        except _Cancelled:
+            self.history.close_pending(gen_id, explanation=(
+                "Cancelled with the benchmark before this request (or its retry) was sent."))
+            raise
         finally:
             if flying[0]:
                 self._set_flying(flying, False)
-        self.history.save(result)  # cut off or not, what went on the wire is history
+        result.id = gen_id
+        try:
+            self.history.save(result)  # cut off or not, what went on the wire is history
+        except ImageWriteError:
+            pass  # the row is written and says which image is missing; the task still counts
         if self._was_cut_off(result):
             return
         record = record_of(task, result)

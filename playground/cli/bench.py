@@ -1,12 +1,15 @@
 """`python -m playground bench`: run a prompt set on both platforms and print the statistics.
 
-Exit codes: 0 ok, 1 a cell failed entirely, 2 bad input (before any request), 130 cancelled.
+Exit codes: 0 ok; 1 a cell failed entirely, or the run crashed (the reason is on stderr and the
+run can be resumed); 2 bad input, configuration or a history that cannot be used (before any
+request; numbers must be finite and in range); 130 cancelled.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import threading
@@ -32,9 +35,10 @@ from playground.bench.report import format_claims, format_summary, summary_json,
 from playground.bench.store import BenchStore, RunEnvironment, RunRecord
 from playground.bench.summary import summarize_run
 from playground.bench.warmup import warm_up
-from playground.config import Settings
+from playground.cli import edge
+from playground.config import Settings, check_retries, check_timeout
 from playground.domain.catalog import DEFAULT_MODEL, PLATFORMS, PRICES_AS_OF
-from playground.domain.errors import ConfigError
+from playground.domain.errors import ConfigError, PlaygroundError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
 BACKENDS = {"aistudio": ("aistudio",), "vertex": ("vertex",), "both": PLATFORMS}
@@ -71,9 +75,21 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
     return p
 
 
-def _fail(message: str, hint: str = "") -> int:
-    print(f"error: {message}" + (f" {hint}" if hint else ""), file=sys.stderr)
-    return EXIT_USAGE
+_fail = edge.fail
+
+
+def check_numbers(args: argparse.Namespace) -> None:
+    """Every number of the command line, finite and in range (ConfigError, one sentence)."""
+    if args.timeout is not None:
+        check_timeout(args.timeout, "--timeout")
+    if args.retries is not None:
+        check_retries(args.retries, "--retries")
+    if args.budget is not None and not math.isfinite(args.budget):  # ≤ 0: check_budget says
+        raise ConfigError(f"--budget must be a number of US dollars above 0 (got {args.budget}).",
+                          hint="Pass e.g. --budget 5, or leave it out to run without one.")
+    if args.time_scale is not None:
+        edge.positive(args.time_scale, "--time-scale", edge.MAX_TIME_SCALE, "a factor")
+    edge.seed(args.seed)
 
 
 def spec_from_args(args: argparse.Namespace) -> BenchSpec:
@@ -104,10 +120,10 @@ def spec_from_args(args: argparse.Namespace) -> BenchSpec:
 def run_bench(args: argparse.Namespace) -> int:
     from playground.config import load_settings
 
-    if args.timeout is not None and args.timeout <= 0:
-        return _fail("--timeout must be a positive number of seconds.")
-    if args.retries is not None and args.retries < 0:
-        return _fail("--retries must be 0 or more.")
+    try:
+        check_numbers(args)
+    except ConfigError as exc:
+        return edge.fail_with(exc)
     if (args.latency_profile or args.time_scale is not None) and not args.demo \
             and not args.resume:
         return _fail("--latency-profile and --time-scale set the emulator: add --demo.")
@@ -116,12 +132,12 @@ def run_bench(args: argparse.Namespace) -> int:
         settings = load_settings()
     except ConfigError as exc:
         return _fail(str(exc), exc.hint)
-    if args.resume:
-        return _resume(args, settings)
     try:
+        if args.resume:
+            return _resume(args, settings)
         plan = plan_run(spec_from_args(args))
-    except ConfigError as exc:
-        return _fail(str(exc), exc.hint)
+    except PlaygroundError as exc:  # bad input, or a history that cannot be used
+        return edge.fail_with(exc)
     question = over_budget_message(plan, demo=bool(args.demo))
     if question and not args.yes:
         return _fail(question, "Pass --yes to run anyway, or lower --repeats or the matrix.")
@@ -151,19 +167,22 @@ def _execute(args: argparse.Namespace, settings: Settings, environment: RunEnvir
     demo, environment = demo_for_run(settings, environment)
     try:
         settings = demo.settings
-        store = HistoryStore(settings.data_dir)
-        check = plan or BenchStore(store).plan_of(record)  # type: ignore[arg-type]
-        missing = missing_credentials(check, settings)
-        if missing:
-            return _fail(" ".join(missing), "Or pass --demo to use the built-in emulator.")
         out = _Output(args.json)
-        if plan is not None:
-            runner = start_run(plan, settings, store, environment=environment,
-                               on_event=out.on_event, background=False)
-        else:
-            assert record is not None
-            runner = resume_run(record.id, settings, store, on_event=out.on_event,
-                                background=False)
+        try:
+            store = HistoryStore(settings.data_dir)
+            check = plan or BenchStore(store).plan_of(record)  # type: ignore[arg-type]
+            missing = missing_credentials(check, settings)
+            if missing:
+                return _fail(" ".join(missing), "Or pass --demo to use the built-in emulator.")
+            if plan is not None:
+                runner = start_run(plan, settings, store, environment=environment,
+                                   on_event=out.on_event, background=False)
+            else:
+                assert record is not None
+                runner = resume_run(record.id, settings, store, on_event=out.on_event,
+                                    background=False)
+        except PlaygroundError as exc:  # credentials, or a history that cannot be used
+            return edge.fail_with(exc)
         _describe(runner, environment)
         if environment.is_time_compressed:
             # A cold render would outlast the compressed injected delay: render first.
@@ -172,7 +191,17 @@ def _execute(args: argparse.Namespace, settings: Settings, environment: RunEnvir
             warm_up(runner.plan, demo)
         cancelled = _run_with_interrupt(runner)
         out.close()
-        return _report(args, store, runner.run_id, cancelled)
+        crash = runner.progress().error if runner.progress().status == "crashed" else None
+        try:
+            code = _report(args, store, runner.run_id, cancelled)
+        except PlaygroundError as exc:
+            code = edge.fail_with(exc)
+        if crash:
+            print(f"error: the benchmark run crashed ({crash}); finished results are saved. "
+                  f"Resume with: python -m playground bench --resume {runner.run_id}",
+                  file=sys.stderr)
+            return EXIT_FAILED if code in (EXIT_OK, EXIT_FAILED) else code
+        return code
     finally:
         demo.stop()
 

@@ -23,8 +23,18 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
 
 
 def run_emulator(args: argparse.Namespace) -> int:
+    from playground.cli import edge
+    from playground.domain.errors import ConfigError
     from playground.emulator import EmulatorConfig, serve
 
+    try:
+        edge.whole(args.port, "--port", 0, 65535, "a port number")
+        if args.token_ttl is not None:
+            edge.positive(args.token_ttl, "--token-ttl", 86400, "a number of seconds")
+        if args.time_scale is not None:
+            edge.positive(args.time_scale, "--time-scale", edge.MAX_TIME_SCALE, "a factor")
+    except ConfigError as exc:
+        return edge.fail_with(exc)
     overrides: dict[str, Any] = {}
     if args.latency_profile:
         overrides["latency_profile"] = args.latency_profile

@@ -1,7 +1,9 @@
 """`python -m playground generate|emulator|bench|export|models|gateway`: the parser and the dispatch.
 
 Each subcommand lives in its own module with `add_parser(subparsers, name)`, which sets the
-function that runs it. Exit codes: 0 ok, 1 a backend failed, 2 bad input or configuration.
+function that runs it. Exit codes: 0 ok, 1 a backend failed, 2 bad input or configuration, or a
+history that cannot be used. A StorageError or ConfigError that a subcommand did not say itself
+is said here (exit 2): never a traceback.
 """
 
 from __future__ import annotations
@@ -30,5 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from playground.cli.edge import fail_with
+    from playground.domain.errors import ConfigError, StorageError
+
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except (ConfigError, StorageError) as exc:
+        return fail_with(exc)

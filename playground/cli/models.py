@@ -2,14 +2,18 @@
 
 Per model: nickname, per backend whether the platform lists it now (listed / not listed / not
 checked), the catalog's lifecycle state and dates, sizes, ratios and the list price per image.
+
+Exit codes: 0 listed (a platform without credentials is "not checked"); 2 invalid configuration
+(a number out of range, a credentials file that cannot be used): the message says what to do.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
+
+from playground.cli.edge import fail_with
 
 EXIT_OK, EXIT_USAGE = 0, 2
 BACKENDS = {"aistudio": ["aistudio"], "vertex": ["vertex"], "both": ["aistudio", "vertex"]}
@@ -37,17 +41,21 @@ def run_models(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
     except ConfigError as exc:
-        print(f"error: {exc} {exc.hint}", file=sys.stderr)
-        return EXIT_USAGE
+        return fail_with(exc)
     names = BACKENDS[args.backend]
     demo = start_demo(settings, names) if args.demo else DemoEnvironment(settings)
     lists: dict[str, ModelList] = {}
     try:
+        platforms = {n: platform_for(n, demo.settings) for n in names
+                     if not missing_config_message(n, demo.settings)}
+        for platform in platforms.values():
+            platform.auth  # noqa: B018 - a credentials file that cannot be used: exit 2
         with make_client(demo.settings) as client:
             for name in names:
-                missing = missing_config_message(name, demo.settings)
-                lists[name] = (ModelList(name, error=missing) if missing else
-                               fetch_models(platform_for(name, demo.settings), client))
+                lists[name] = (fetch_models(platforms[name], client) if name in platforms else
+                               ModelList(name, error=missing_config_message(name, demo.settings)))
+    except ConfigError as exc:
+        return fail_with(exc)
     finally:
         demo.stop()
     listed = {p: (lists[p].ids if p in lists and lists[p].checked else None)

@@ -13,7 +13,13 @@ from typing import Any
 
 import httpx
 
-from playground.config import CLOUD_PLATFORM_SCOPE, Secret, VertexSettings
+from playground.config import (
+    CLOUD_PLATFORM_SCOPE,
+    CREDENTIALS_HINT,
+    Secret,
+    VertexSettings,
+    read_credentials_file,
+)
 from playground.domain.errors import ConfigError, TransportError
 
 
@@ -87,37 +93,45 @@ def _first_line(exc: BaseException) -> str:
 
 
 def vertex_credentials(vertex: VertexSettings) -> Any:
-    """google-auth credentials for Vertex: a service-account/ADC file, or ADC discovery."""
+    """google-auth credentials for Vertex: a service-account/ADC file, or ADC discovery.
+
+    ConfigError, saying what is wrong and what to do, for a file that is not usable credentials
+    (a folder, /proc/self/mem, invalid JSON, a JSON list, `{}`, missing fields, a bad key)."""
     import google.auth
     import google.auth.exceptions
 
+    if vertex.credentials_file:
+        return _credentials_from_file(vertex.credentials_file)
     try:
-        if vertex.credentials_file:
-            return _credentials_from_file(vertex.credentials_file)
         creds, _ = google.auth.default(scopes=[CLOUD_PLATFORM_SCOPE])
     except (google.auth.exceptions.DefaultCredentialsError, ValueError, KeyError) as exc:
-        raise ConfigError(
-            f"Vertex credentials could not be loaded: {_first_line(exc)}",
-            hint="Set GOOGLE_APPLICATION_CREDENTIALS to a valid service-account JSON file or run "
-                 "`gcloud auth application-default login`.",
-        ) from None
+        raise ConfigError(f"Vertex credentials could not be loaded: {_first_line(exc)}",
+                          hint=CREDENTIALS_HINT) from None
     return creds
 
 
 def _credentials_from_file(path: str) -> Any:
-    """Load by declared type, as google-auth recommends for files we did not write."""
-    import json
-
+    """Load by declared type, as google-auth recommends for files we did not write; the file
+    is read once (config.read_credentials_file) and built from that info."""
+    import google.auth.exceptions
     from google.oauth2 import credentials as user_credentials
     from google.oauth2 import service_account
 
-    with open(path, encoding="utf-8") as fh:
-        kind = json.load(fh).get("type")
-    if kind == "service_account":
-        return service_account.Credentials.from_service_account_file(
-            path, scopes=[CLOUD_PLATFORM_SCOPE])
-    if kind == "authorized_user":
-        return user_credentials.Credentials.from_authorized_user_file(
-            path, scopes=[CLOUD_PLATFORM_SCOPE])
-    raise ValueError(f"unsupported credentials type {kind!r} (use a service-account file or "
-                     "gcloud application-default credentials)")
+    info = read_credentials_file(path)
+    kind = info["type"]
+    try:
+        if kind == "service_account":
+            return service_account.Credentials.from_service_account_info(
+                info, scopes=[CLOUD_PLATFORM_SCOPE])
+        if kind == "authorized_user":
+            return user_credentials.Credentials.from_authorized_user_info(
+                info, scopes=[CLOUD_PLATFORM_SCOPE])
+    # google-auth reports a missing field as ValueError, a bad private key as ValueError or
+    # TypeError (from `cryptography`), a wrong field type as AttributeError/TypeError.
+    except (ValueError, KeyError, TypeError, AttributeError,
+            google.auth.exceptions.GoogleAuthError) as exc:
+        raise ConfigError(f"The credentials file {path} is not usable {kind} credentials: "
+                          f"{_first_line(exc)}", hint=CREDENTIALS_HINT) from None
+    raise ConfigError(f"The credentials file {path} has type {kind!r}, which Banana Split "
+                      "cannot use (it takes \"service_account\" or \"authorized_user\").",
+                      hint=CREDENTIALS_HINT)

@@ -9,7 +9,6 @@ inside the call that needed it (an error result, not a crash).
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,16 +25,28 @@ from playground.domain.types import Finding, GenerationResult, ImageRequest
 
 @dataclass(frozen=True)
 class WireRequest:
-    """One HTTP request, ready to send. Headers here never hold secrets (auth adds them)."""
+    """One HTTP request, ready to send. Headers here never hold secrets (auth adds them).
+
+    `body` may hold placeholders for large values (input images, signatures) that `blobs`
+    splices in when sent; `shown_body` is the same body with labels instead, for people."""
 
     method: str
     url: str
     body: dict[str, Any] | None
     headers: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    blobs: wire.Blobs | None = field(default=None, repr=False, compare=False)
+
+    def chunks(self) -> list[bytes]:
+        """The body's bytes in pieces (the large values are not copied into one buffer)."""
+        return wire.body_chunks(self.body, self.blobs) if self.body is not None else []
 
     def content(self) -> bytes:
-        return json.dumps(self.body, separators=(",", ":")).encode() if self.body is not None else b""
+        return b"".join(self.chunks())
+
+    @property
+    def shown_body(self) -> dict[str, Any] | None:
+        return self.blobs.summarized(self.body) if self.blobs and self.body else self.body
 
 
 JSON_HEADERS = {"Content-Type": "application/json"}
@@ -64,7 +75,8 @@ class Platform(Protocol):
 
     def build(self, request: ImageRequest, findings: Sequence[Finding]) -> WireRequest: ...
 
-    def build_raw(self, body: dict[str, Any], model: str) -> WireRequest: ...
+    def build_raw(self, body: dict[str, Any], model: str,
+                  request: ImageRequest | None = None) -> WireRequest: ...
 
     def build_probe(self, model: str) -> WireRequest: ...
 
@@ -116,8 +128,9 @@ class PlatformBase:
         return ""
 
     def build(self, request: ImageRequest, findings: Sequence[Finding]) -> WireRequest:
-        body = wire.generate_body(request, vertex=self.accepts_vertex_options)
-        notes = self.notes(findings)
+        blobs = wire.Blobs()
+        body = wire.generate_body(request, vertex=self.accepts_vertex_options, blobs=blobs)
+        notes = self.notes(findings) + wire.conversation_notes(request)
         tier = request.service_tier
         if tier and tier != "standard":
             if self.service_tier_field:
@@ -127,12 +140,19 @@ class PlatformBase:
                           "tier request is UNCONFIRMED (set PLAYGROUND_VERTEX_SERVICE_TIER_FIELD "
                           "to send one); the request ran at the standard tier.",)
         return WireRequest("POST", self.model_url(request.model), body, dict(JSON_HEADERS),
-                           notes=notes)
+                           notes=notes, blobs=blobs)
 
-    def build_raw(self, body: dict[str, Any], model: str) -> WireRequest:
+    def build_raw(self, body: dict[str, Any], model: str,
+                  request: ImageRequest | None = None) -> WireRequest:
         """A body exactly as the user wrote it (the inspector's "send raw"), e.g. without
-        `role`, to reproduce Vertex's 400."""
-        return WireRequest("POST", self.model_url(model), body, dict(JSON_HEADERS))
+        `role`, to reproduce Vertex's 400. With `request`, the labels the editor showed for its
+        images and signatures are sent as those bytes again."""
+        if request is None or not (request.inputs or request.history):
+            return WireRequest("POST", self.model_url(model), body, dict(JSON_HEADERS))
+        blobs = wire.Blobs()
+        wire.generate_body(request, vertex=self.accepts_vertex_options, blobs=blobs)
+        return WireRequest("POST", self.model_url(model), blobs.relinked(body),
+                           dict(JSON_HEADERS), blobs=blobs)
 
     def secrets(self) -> list[str]:
         """Everything to redact from what this platform's answers bring back: the settings'

@@ -17,8 +17,9 @@ from typing import Any
 from playground.clients.google_errors import api_error
 from playground.domain import catalog
 from playground.domain.errors import PlaygroundError, ResponseShapeError
-from playground.domain.finish_reasons import explain_finish
-from playground.domain.imaging import describe_image, format_name, image_problem
+from playground.domain.imaging import describe_image, image_problem
+from playground.domain.outcome import fact_notes, status_of
+from playground.domain.turns import TurnPart
 from playground.domain.types import GenerationResult, Usage
 
 
@@ -231,7 +232,7 @@ def _renumber(chunk: Any, offset: int) -> Any:
 #: What an answer sets on a result; cleared before each read so a retried attempt, or one that
 #: failed half-way through its body, leaves nothing of itself behind.
 ANSWER_FIELDS: dict[str, Callable[[], Any]] = {
-    "images": list, "texts": list, "thought_texts": list, "thought_signatures": int,
+    "images": list, "texts": list, "thought_texts": list, "thought_signatures": int, "answer": list,
     "finish_reason": lambda: None, "finish_message": lambda: None, "block_reason": lambda: None,
     "block_message": lambda: None, "usage": lambda: None, "model_version": lambda: None,
     "response_id": lambda: None, "cost_usd": lambda: None,
@@ -247,8 +248,10 @@ def read_payload(result: GenerationResult, payload: Any,
                  blobs: list[memoryview] | None = None) -> None:
     """A decoded GenerateContentResponse (or a list of stream chunks, merged in order)."""
     chunks = payload if isinstance(payload, list) else [payload]
-    requested = catalog.dimensions_for(result.request.model, result.request.aspect_ratio,
-                                       result.request.image_size)
+    req = result.request
+    # An edit without an aspect ratio keeps its input's shape: no size was asked for then.
+    requested = None if (req.inputs or req.history) and not req.aspect_ratio else \
+        catalog.dimensions_for(req.model, req.aspect_ratio, req.image_size)
     clear_answer(result)
     images: list[tuple[bytes, str, bool]] = []
     try:
@@ -322,59 +325,33 @@ def _merge_usage(before: Usage | None, new: Usage) -> Usage:
     return replace(before, **fields)
 
 
+def _blob_text(raw: Any, blobs: list[memoryview]) -> str | memoryview:
+    if isinstance(raw, str) and raw.startswith(BLOB_MARK) and blobs:
+        return blobs[int(raw[len(BLOB_MARK):])]
+    return str(raw)
+
+
 def _merge_part(out: GenerationResult, part: dict[str, Any],
                 blobs: list[memoryview]) -> tuple[bytes, str, bool] | None:
+    """One part: its text or image into the result, and the part itself, signature byte for
+    byte, into `out.answer` (what a continuation replays)."""
     is_thought = bool(part.get("thought"))
-    if _get(part, "thoughtSignature", "thought_signature"):
+    signature = _get(part, "thoughtSignature", "thought_signature")
+    kept = None
+    if signature:
         out.thought_signatures += 1
+        sig = _blob_text(signature, blobs)
+        kept = sig if isinstance(sig, str) else bytes(sig).decode("ascii", "replace")
     text = part.get("text")
     if text:
         (out.thought_texts if is_thought else out.texts).append(text)
     inline = _get(part, "inlineData", "inline_data")
     if not inline:
+        if text is not None or kept is not None:
+            out.answer.append(TurnPart(text=text or "", is_thought=is_thought, signature=kept))
         return None
-    raw = inline.get("data", "")
-    if isinstance(raw, str) and raw.startswith(BLOB_MARK) and blobs:
-        data = decode_base64(blobs[int(raw[len(BLOB_MARK):])])
-    else:
-        data = decode_base64(str(raw))
+    data = decode_base64(_blob_text(inline.get("data", ""), blobs))
     mime = _get(inline, "mimeType", "mime_type") or "application/octet-stream"
+    index = sum(1 for p in out.answer if p.image_index is not None)
+    out.answer.append(TurnPart(image_index=index, is_thought=is_thought, signature=kept))
     return data, mime, is_thought
-
-
-def status_of(result: GenerationResult) -> tuple[str, str | None]:
-    """(status, plain explanation) for a 2xx answer; blocked and image-less are not errors."""
-    if result.block_reason:
-        why = f": {result.block_message}" if result.block_message else "."
-        return "blocked", (f"The prompt was blocked before generation (blockReason "
-                           f"{result.block_reason}){why} Rephrase the prompt; nothing was billed "
-                           "for images.")
-    if result.final_images:
-        return "ok", None
-    status, sentence = explain_finish(result.finish_reason)
-    said = f" The model replied with text: {result.texts[0][:200]!r}." if result.texts else ""
-    google = f" Google said: {result.finish_message}" if result.finish_message else ""
-    drafts = (" Only draft (thought) images came back; a draft is not the answer."
-              if result.draft_images else "")
-    return status, f"{sentence}{said}{drafts}{google}"
-def fact_notes(result: GenerationResult) -> list[str]:
-    """What the bytes say that the labels did not: mislabelled formats, ignored sizes, drafts."""
-    notes: list[str] = []
-    for img in result.images:
-        which = "Draft image" if img.is_draft else "Image"
-        if img.is_mislabelled:
-            notes.append(f"{which} declared {img.declared_mime} but its bytes are "
-                         f"{format_name(img.sniffed_mime)} (sniffed from magic bytes).")
-        if img.size_mismatch and not img.is_draft:
-            notes.append(f"Requested {img.requested_width}×{img.requested_height} but got "
-                         f"{img.width}×{img.height}: the image size was not honoured.")
-    answered = (result.model_version or "").removeprefix("models/").split("@")[0]
-    if answered and answered != result.request.model:
-        notes.append(f"Google answered with {answered} although {result.request.model} was asked "
-                     "for: the platform substituted the model, so these figures are "
-                     f"{answered}'s.")
-    drafts = len(result.draft_images)
-    if drafts:
-        notes.append(f"{drafts} draft (thought) image{'s' if drafts > 1 else ''} came before the "
-                     "final image; they are kept apart and may be billed.")
-    return notes

@@ -171,6 +171,13 @@ def _flash31(model_id: str, status: Status, note: str) -> ModelInfo:
     )
 
 
+#: The "generate at 1K, then upscale" path of the article: Vertex's Imagen upscaler went with
+#: every Imagen model (Vertex: discontinued, migrate before 2026-06-30; docs/wire-notes.md
+#: "Conversations"). "Regenerate at 2K/4K from this" is the honest path today.
+IMAGEN_UPSCALER = "imagen-4.0-upscale-preview"
+IMAGEN_UPSCALER_RETIRED = "2026-06-30"
+
+
 def _imagen(model_id: str, nickname: str, price: float, sizes: tuple[str, ...]) -> ModelInfo:
     return ModelInfo(
         id=model_id, nickname=nickname, family="imagen", status="retired",
@@ -179,6 +186,7 @@ def _imagen(model_id: str, nickname: str, price: float, sizes: tuple[str, ...]) 
         image_tokens={}, default_mime={"aistudio": "image/png", "vertex": "image/png"},
         prices=Prices(0.0, 0.0, 0.0, flat_per_image=price, source="Gemini API pricing, 2025"),
         lifecycle_note=_IMAGEN_NOTE, vertex_locations=("us-central1",), service_tiers=(),
+        max_input_images=0,
         availability={"aistudio": Availability(shutdown="2026-08-17"),
                       "vertex": Availability(shutdown="2026-06-30")},
     )

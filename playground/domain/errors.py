@@ -13,9 +13,16 @@
     ├─ ApiError                 Google's error envelope: http_status, status, reason, hint
     ├─ ImageDataError           bytes that are not a readable image, or a missing file
     │  ├─ ImageMissingError     a stored image whose file is gone from the data folder
+    │  │  └─ UnsafePathError    a stored file whose path leads outside the data folder (refused)
     │  └─ AnalysisInputError    an image the analysis cannot use (empty, too large, …)
+    ├─ InUseError               a generation others continue, deleted alone
+    ├─ StorageError             the history folder or database cannot be used as asked (disk
+    │  │                        full, read-only, locked, a file where a folder should be, …)
+    │  ├─ DamagedHistoryError   history.sqlite3 fails PRAGMA quick_check: never written to
+    │  └─ ImageWriteError       a result recorded without its image file (the write failed)
     ├─ ReviewError              a review note that cannot be saved as given
-    └─ ExportSelectionError     a review-pack selection that matches nothing
+    ├─ ExportSelectionError     a review-pack selection that matches nothing
+    └─ ExportTargetError        a path a review pack cannot be written to (a folder, a device…)
 
 A blocked or image-less answer is a result with a status, not an exception. Reading Google's
 envelopes into `ApiError` (and the hint for each case) is the clients' job:
@@ -173,12 +180,51 @@ class AnalysisInputError(ImageDataError):
         return f"{self.message} {self.hint}".strip() if self.hint else self.message
 
 
+class UnsafePathError(ImageMissingError):
+    """A stored file whose path resolves outside the data folder (a symlink, a tampered row).
+
+    Refused, and logged as an audit note; to the reader it is a missing file."""
+
+
+class InUseError(PlaygroundError):
+    """A generation others depend on (a turn that later turns continue) cannot go alone."""
+
+
+class StorageError(PlaygroundError):
+    """The history folder or its database cannot be used as asked; the message says what
+    happened (disk full, read-only, locked, damaged, …) and the hint what to do."""
+
+    def __init__(self, message: str, *, hint: str = "", path: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.path = path  # the file or folder concerned, when there is one
+
+
+class DamagedHistoryError(StorageError):
+    """history.sqlite3 fails `PRAGMA quick_check` (or SQLite reports it damaged): nothing is
+    written to it. `HistoryStore.move_aside(data_dir)` renames it so a new one can start."""
+
+
+class ImageWriteError(StorageError):
+    """A result whose rows are recorded but whose image file(s) could not be written; the
+    image row says "not written" and the result carries a note."""
+
+    def __init__(self, message: str, *, hint: str = "", path: str | None = None,
+                 result_id: int | None = None) -> None:
+        super().__init__(message, hint=hint, path=path)
+        self.result_id = result_id
+
+
 class ReviewError(PlaygroundError):
     """A review note that cannot be saved as given (rating out of range, unknown tag)."""
 
 
 class ExportSelectionError(PlaygroundError):
     """A selection that cannot make a pack: unknown ids, nothing chosen, a bad count."""
+
+
+class ExportTargetError(PlaygroundError):
+    """A path a review pack cannot be written to: a folder, a device node, a missing folder,
+    an existing file without --force."""
 
 
 def describe(exc: PlaygroundError) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from playground.domain.catalog import MODELS, OUTPUT_MIME_TYPES, PERSON_GENERATION, ModelInfo
 from playground.domain.imaging import format_name
+from playground.domain.input_checks import check_inputs
 from playground.domain.labels import PLATFORM_LABELS
 from playground.domain.types import Finding, ImageRequest
 
@@ -93,6 +94,7 @@ def _findings(req: ImageRequest, platform: str, listed: Listed | None,
     findings += _check_size_and_ratio(req, info)
     findings += _check_platform_options(req, info, platform)
     findings += _check_thinking(req, info)
+    findings += check_inputs(req, info)
     return findings
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 from playground.domain.catalog import DEFAULT_MODEL, PlatformName
 from playground.domain.errors import ErrorInfo
+from playground.domain.turns import InputImage, SignatureMode, Turn, TurnPart
 
-ResultStatus = Literal["ok", "blocked", "no_image", "error"]
+#: ok / blocked / no_image / error are answers (or failures) of a request. pending: the row was
+#: written before the request was sent (HistoryStore.begin); interrupted: its process died
+#: before the answer was saved (it may have been billed); cancelled: stopped by the user.
+ResultStatus = Literal["ok", "blocked", "no_image", "error", "pending", "interrupted",
+                       "cancelled"]
 
 
 @dataclass(frozen=True)
@@ -53,14 +58,35 @@ class ImageRequest:
     thinking_level: str | None = None
     seed: int | None = None
     service_tier: str | None = None  # None = standard; "flex" / "priority" where offered
+    #: Images sent with the prompt, in order; the bytes travel in `data`.
+    inputs: tuple[InputImage, ...] = ()
+    #: The earlier turns replayed before this prompt; empty for a new conversation.
+    history: tuple[Turn, ...] = field(default=(), repr=False)
+    signatures: SignatureMode = "replay"
+    parent_id: int | None = None  # the generation this one continues
+    #: Set when Banana Split re-encoded or resized the request's images (with consent), e.g.
+    #: for "Regenerate at 4K from this": the path it took, shown on the result.
+    derived_from: str | None = None
+
+    @property
+    def turn_index(self) -> int:
+        """0 for a first prompt, 1 for the first continuation, …"""
+        return sum(1 for t in self.history if t.role == "user")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """What history stores: facts, never bytes or signatures (the thread is rebuilt from
+        the parent chain; docs/decisions.md "Conversations")."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name not in ("inputs", "history")}
+        data["inputs"] = [i.to_dict() for i in self.inputs]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ImageRequest:
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        names = {f.name for f in fields(cls)} - {"history"}
+        values = {k: v for k, v in data.items() if k in names}
+        values["inputs"] = tuple(InputImage.from_dict(i) for i in values.get("inputs") or ())
+        return cls(**values)
 
     def with_(self, **changes: Any) -> ImageRequest:
         return replace(self, **changes)
@@ -171,6 +197,14 @@ class GenerationResult:
     created_at: float = 0.0
     id: int | None = None
     group_id: str | None = None  # shared by the results of one fan-out ("Both") run
+    variant: int | None = None  # 1-based among the variants of one run, when there were several
+    #: The model turn as returned, in order (thought parts included, signatures byte for byte):
+    #: what a continuation replays. Image parts point at `images` by position.
+    answer: list[TurnPart] = field(default_factory=list, repr=False)
+
+    @property
+    def parent_id(self) -> int | None:
+        return self.request.parent_id
 
     @property
     def ok(self) -> bool:

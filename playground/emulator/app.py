@@ -8,6 +8,7 @@ uvicorn and in-process through `httpx.ASGITransport`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import anyio
 from anyio.lowlevel import checkpoint
@@ -63,15 +64,18 @@ async def api_endpoint(request: Request) -> TimedResponse:
     if target is None:
         entry["status"] = 404
         return TimedResponse(error_reply(html_not_found(request.url.path), None, {}), arrival, 0)
-    outcome = await _outcome(state, target, headers, query, body)
+    images: list[dict[str, Any]] = []
+    outcome = await _outcome(state, target, headers, query, body, images)
     entry["status"], entry["fault"] = outcome.reply.status, outcome.fault
+    if images:
+        entry["images"] = images
     timing = state.latency.timing(target, outcome.image_size, outcome.reply.size,
                                   generated=outcome.generated)
     return TimedResponse(outcome.reply, arrival + timing.ttfb_s, timing.body_s)
 
 
 async def _outcome(state: EmulatorState, target: ApiTarget, headers: dict[str, str],
-                   query: dict[str, str], body: bytes) -> Outcome:
+                   query: dict[str, str], body: bytes, images: list[dict[str, Any]]) -> Outcome:
     try:
         authenticate(target, headers, query, state.config, state.tokens)
     except WireError as err:
@@ -87,7 +91,7 @@ async def _outcome(state: EmulatorState, target: ApiTarget, headers: dict[str, s
                        fault="article_timeout")
     try:
         handled = await anyio.to_thread.run_sync(handle, state, target, query, body, fault,
-                                                 limiter=state.workers)
+                                                 images, limiter=state.workers)
     except WireError as err:
         return Outcome(error_reply(err, target, query), fault=fault.kind if fault else None)
     return Outcome(handled.reply, handled.image_size, generated=target.is_generation,

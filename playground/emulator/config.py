@@ -7,6 +7,7 @@ reading; docs/emulator.md has the table. Defaults are the most faithful reading 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -50,6 +51,15 @@ class EmulatorConfig:
     generic_invalid_argument: bool = False  # bad size/ratio → "Request contains an invalid argument."
     aistudio_checks_thought_signatures: bool = True  # docs/wire-notes.md "Request body"
     aistudio_checks_input_mime: bool = True  # docs/wire-notes.md "Request body": declared PNG with JPEG bytes → 400
+    #: Decoded bytes per user inline image (7 MB, docs/wire-notes.md "Request body"; as MiB);
+    #: 0 = no limit. The texts of this and the count limit are UNCONFIRMED (inputs.py).
+    max_inline_image_bytes: int = 7 * 1024 * 1024
+    inline_image_too_large_message: str = (
+        "The inline image at '{path}' is {size} bytes; models/{model} accepts at most {limit} "
+        "bytes (7 MB) per inline image.")
+    too_many_images_message: str = (
+        "Too many input images: {count} were provided, but models/{model} accepts at most "
+        "{limit}.")
 
     # --- images (docs/wire-notes.md "Responses", "Dimensions", "Formats and metadata") ---
     seed: int = 0  # RNG for latency and fault sampling
@@ -69,9 +79,9 @@ class EmulatorConfig:
     #: from a relayed Pro signature's length prefix; lite = flash's (UNCONFIRMED). Others small.
     signature_chars: tuple[tuple[str, int], ...] = (
         ("flash", 597_616), ("pro", 1_450_544), ("lite", 597_616))
-    #: AI Studio replays: "presence" = any non-empty signature passes; "issued" = only ones this
-    #: emulator issued (and bypass values); others → 400 "Corrupted thought signature."
-    signature_check: str = "presence"
+    #: AI Studio replays: "issued" = only signatures this emulator issued (and the bypass
+    #: values) pass, others → 400 "Corrupted thought signature."; "presence" = any non-empty one.
+    signature_check: str = "issued"
     pro_draft_images: int = 2  # thought images with includeThoughts (D-imggen-zh)
     flash_draft_images: int = 1  # 3.1 Flash / Lite: UNCONFIRMED
     imagen: str = "retired"  # "retired" → 404; "serve" → docs/wire-notes.md "Imagen" predictions[]
@@ -119,6 +129,20 @@ class EmulatorConfig:
                      "quota_model_names", "signature_chars"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         self._check_lineup()
+        self._check_messages()
+
+    def _check_messages(self) -> None:
+        samples = {"inline_image_too_large_message": {"path": "p", "size": 1, "limit": 1,
+                                                      "model": "m"},
+                   "too_many_images_message": {"count": 1, "limit": 1, "model": "m"}}
+        for name, sample in samples.items():
+            try:
+                getattr(self, name).format(**sample)
+            except (KeyError, IndexError, ValueError, AttributeError) as exc:
+                raise ConfigError(f"{name} may use only the fields {', '.join(sample)}: "
+                                  f"{exc!r}.") from None
+        if self.max_inline_image_bytes < 0:
+            raise ConfigError("max_inline_image_bytes must be ≥ 0 (0 = no limit).")
 
     def _check_lineup(self) -> None:
         try:
@@ -136,7 +160,7 @@ class EmulatorConfig:
         Overrides whose value is None are ignored, so a CLI can pass its optional flags straight in.
         """
         values: dict[str, Any] = {}
-        env = {
+        env: dict[str, tuple[str, Callable[[str], Any]]] = {
             "latency_profile": ("PLAYGROUND_EMULATOR_PROFILE", str),
             "time_scale": ("PLAYGROUND_EMULATOR_TIME_SCALE", float),
             "seed": ("PLAYGROUND_EMULATOR_SEED", int),
@@ -149,7 +173,8 @@ class EmulatorConfig:
                 try:
                     values[field_name] = parse(raw)
                 except ValueError:
-                    raise ConfigError(f"{var}={raw!r} is not a valid {parse.__name__}.") from None
+                    kind = getattr(parse, "__name__", "value")
+                    raise ConfigError(f"{var}={raw!r} is not a valid {kind}.") from None
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(overrides) - known)
         if unknown:

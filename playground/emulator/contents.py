@@ -1,42 +1,52 @@
-"""Checks on `contents[]`: roles (docs/wire-notes.md "Request body"), inline images and base64 (docs/wire-notes.md "Request body"), thought signatures (docs/wire-notes.md "Request body").
+"""Checks on `contents[]`: roles (docs/wire-notes.md "Request body"), parts and base64 (docs/wire-notes.md "Request body"), thought signatures (docs/wire-notes.md "Request body").
 
 Works on a camelCase body (see schema.normalize) and returns what generation needs: the prompt
-text, the input images and the number of text characters for the token estimate.
+text, the newest instruction, every image part (inputs.py checks those) and the last one — the
+source of an edit (edit.py) — and the number of text characters for the token estimate.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from playground.domain.imaging import read_dimensions, sniff_format
 from playground.emulator import envelopes
+from playground.emulator.inputs import (
+    ImageLimits,
+    InputImage,
+    check_count,
+    check_file_data,
+    check_inline,
+    describe_file_data,
+    describe_inline,
+)
 
-INPUT_IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp", "image/heic", "image/heif")
 #: Bypass values Google documents for a missing signature (docs/wire-notes.md "Request body").
+#: Both are valid URL-safe base64, and the field is bytes: what counts is the bytes they decode
+#: to, so the standard-alphabet spelling of the same bytes (`_` → `/`) passes too.
 SIGNATURE_BYPASS = ("context_engineering_is_the_way_to_go", "skip_thought_signature_validator")
+_BYPASS_BYTES = frozenset(value.replace("_", "/") for value in SIGNATURE_BYPASS)
 _B64_CHARS = re.compile(rb"^[A-Za-z0-9+/\-_]*={0,2}$")
-
-
-@dataclass(frozen=True)
-class InputImage:
-    digest: str
-    declared_mime: str
-    size_bytes: int
-    dims: tuple[int, int] | None
 
 
 @dataclass
 class Conversation:
     prompt_text: str = ""  # user text of every turn, for the scene hash
+    newest_user_text: str = ""  # the text of the last user turn: the edit's instruction
     text_chars: int = 0  # all text (system, user and model turns), for the token estimate
-    images: list[InputImage] = field(default_factory=list)  # user-turn images only
-    image_parts: int = 0  # user-turn image parts incl. fileData (token estimate)
+    #: Every image part that is not a thought, user and model turns, in request order.
+    images: list[InputImage] = field(default_factory=list)
+    source: InputImage | None = None  # the last of `images`: what an edit starts from
+    source_data: bytes = b""  # its decoded bytes (inlineData only)
+
+    @property
+    def image_parts(self) -> int:
+        """Images billed as prompt IMAGE tokens."""
+        return len(self.images)
 
 
 def decode_base64(data: object, path: str) -> bytes:
@@ -58,27 +68,33 @@ def _preview(data: str) -> str:
 
 
 def check_contents(contents: list[dict[str, Any]], *, platform: str, needs_signatures: bool,
-                   checks_mime: bool,
-                   signature_ok: Callable[[str], bool] | None = None) -> Conversation:
+                   checks_mime: bool, signature_ok: Callable[[str], bool] | None = None,
+                   limits: ImageLimits | None = None,
+                   seen: list[dict[str, Any]] | None = None) -> Conversation:
     """Validate roles and parts in place (AI Studio: a missing role becomes "user").
 
     `signature_ok`, when given, decides whether a replayed signature is genuine; others get
     AI Studio's 400 "Corrupted thought signature." (seen for Gemini 3 text models,
-    https://github.com/google-gemini/gemini-cli/issues/13467).
+    https://github.com/google-gemini/gemini-cli/issues/13467). `limits` (generation only) caps
+    user images; `seen` collects a request-log entry per image part as it is read.
     """
     if not contents:
         raise _empty_contents(platform, "")
     convo = Conversation()
+    reader = _PartReader(convo, needs_signatures=needs_signatures, limits=limits, seen=seen,
+                         checks_bytes=checks_mime and platform == "aistudio")
     for i, content in enumerate(contents):
         role = _check_role(content, platform)
         parts = content.get("parts") or []
         if not parts:
             raise _empty_contents(platform, f"[{i}]")
+        if role == "user":
+            convo.newest_user_text = ""
         for j, part in enumerate(parts):
-            _check_part(part, role, (i, j), convo, needs_signatures=needs_signatures,
-                        checks_mime=checks_mime and platform == "aistudio")
+            reader.read(part, role, (i, j))
             if role == "model" and signature_ok is not None:
                 _check_signature(part, signature_ok)
+    check_count(convo.images, limits)
     return convo
 
 
@@ -114,46 +130,58 @@ def _empty_contents(platform: str, index: str) -> envelopes.WireError:
         f"* GenerateContentRequest.contents{index}.parts: contents.parts must not be empty.\n")
 
 
-def _check_part(part: dict[str, Any], role: str, where: tuple[int, int], convo: Conversation, *,
-                needs_signatures: bool, checks_mime: bool) -> None:
-    i, j = where
-    text = part.get("text")
-    if isinstance(text, str):
-        convo.text_chars += len(text)
-        if role == "user":
-            convo.prompt_text += text + "\n"
-    blob = part.get("inlineData")
-    if blob is not None:
-        path = f"contents[{i}].parts[{j}].inline_data"
-        data = decode_base64(blob.get("data", ""), f"{path}.data")
-        mime = str(blob.get("mimeType") or "")
-        if mime not in INPUT_IMAGE_TYPES:
-            raise envelopes.invalid_argument(f"Unsupported MIME type: {mime or '(empty)'}")
-        if role == "model":
-            _check_model_image(part, data, mime, where, needs_signatures, checks_mime)
-        elif not part.get("thought"):
-            convo.images.append(InputImage(hashlib.sha256(data).hexdigest(), mime, len(data),
-                                           read_dimensions(data)))
-            convo.image_parts += 1
-    if part.get("fileData") is not None and role == "user":
-        convo.image_parts += 1
+@dataclass
+class _PartReader:
+    convo: Conversation
+    needs_signatures: bool
+    checks_bytes: bool
+    limits: ImageLimits | None
+    seen: list[dict[str, Any]] | None
+
+    def read(self, part: dict[str, Any], role: str, where: tuple[int, int]) -> None:
+        convo, i, j = self.convo, *where
+        text = part.get("text")
+        if isinstance(text, str):
+            convo.text_chars += len(text)
+            if role == "user":
+                convo.prompt_text += text + "\n"
+                convo.newest_user_text += text + "\n"
+        thought = bool(part.get("thought"))
+        data = b""
+        image: InputImage | None = None
+        blob = part.get("inlineData")
+        if blob is not None:
+            path = f"contents[{i}].parts[{j}].inline_data"
+            data = decode_base64(blob.get("data", ""), f"{path}.data")
+            image = describe_inline(blob, data, where, role, thought=thought)
+        elif part.get("fileData") is not None:
+            image = describe_file_data(part["fileData"], where, role, thought=thought)
+        if image is None:
+            return
+        if self.seen is not None:
+            self.seen.append(image.log_entry())
+        if image.source == "fileData":
+            check_file_data(image)
+        else:
+            check_inline(image, data, checks_bytes=self.checks_bytes, limits=self.limits)
+        if thought:
+            return
+        if role == "model" and self.needs_signatures and not part.get("thoughtSignature"):
+            # 1-based, as in Google's text for [user, model(image), user]: "content position 2,
+            # part position 1" (docs/wire-notes.md "Request body").
+            raise envelopes.missing_thought_signature(i + 1, j + 1)
+        convo.images.append(image)
+        convo.source, convo.source_data = image, data
+
+
+def is_bypass(signature: object) -> bool:
+    return isinstance(signature, str) and \
+        signature.rstrip("=").replace("-", "+").replace("_", "/") in _BYPASS_BYTES
 
 
 def _check_signature(part: dict[str, Any], signature_ok: Callable[[str], bool]) -> None:
     signature = part.get("thoughtSignature")
-    if not signature or signature in SIGNATURE_BYPASS:
+    if not signature or is_bypass(signature):
         return
     if not isinstance(signature, str) or not signature_ok(signature):
         raise envelopes.invalid_argument("Corrupted thought signature.")
-
-
-def _check_model_image(part: dict[str, Any], data: bytes, mime: str, where: tuple[int, int],
-                       needs_signatures: bool, checks_mime: bool) -> None:
-    """A replayed model image: AI Studio wants its signature and honest labels (docs/wire-notes.md "Request body")."""
-    if part.get("thought"):
-        return
-    if needs_signatures and not part.get("thoughtSignature"):
-        raise envelopes.missing_thought_signature(where[0] + 1, where[1] + 1)
-    sniffed = sniff_format(data)
-    if checks_mime and sniffed.startswith("image/") and sniffed != mime:
-        raise envelopes.invalid_argument(f"Unhandled generated data mime type: {sniffed}")

@@ -50,7 +50,7 @@ def _text(value: Any) -> str | None:
     return None if isinstance(value, str) else "must be a string"
 
 
-_FINISH = {"message": _text}
+_FINISH: dict[str, Check] = {"message": _text}
 #: google-genai's BlockedReason values.
 BLOCK_REASONS = ("SAFETY", "OTHER", "BLOCKLIST", "PROHIBITED_CONTENT", "IMAGE_SAFETY",
                  "MODEL_ARMOR", "JAILBREAK")

@@ -151,7 +151,7 @@ def _add_images(gen: Generation, config: EmulatorConfig, cache: RenderCache, *,
         scene_seed=scene_seed_for(spec.model.id, spec.prompt_text, spec.seed, spec.input_digests),
         width=spec.width, height=spec.height, mime=spec.output_mime, quality=spec.quality,
         metadata=config.metadata, png_cabx=config.png_cabx, png_level=config.png_compress_level,
-        jumbf_bytes=config.c2pa_jumbf_bytes,
+        jumbf_bytes=config.c2pa_jumbf_bytes, edit=spec.edit,
     )
     if mislabel:  # a JPEG labelled image/png, seen on AI Studio (docs/emulator.md "Faults")
         job = replace(job, mime="image/jpeg", quality=config.aistudio_jpeg_quality)

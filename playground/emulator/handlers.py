@@ -43,7 +43,9 @@ class Handled:
 
 
 def handle(state: EmulatorState, target: ApiTarget, query: dict[str, str], body: bytes,
-           fault: Fault | None) -> Handled:
+           fault: Fault | None, seen: list[dict[str, Any]] | None = None) -> Handled:
+    """`seen` collects a request-log entry per image part (with the SHA-256 of its decoded
+    bytes), also when the request is then refused."""
     config = state.config
     if target.method == "list":
         return Handled(json_reply(list_models(state.lineup, target.platform, query),
@@ -54,22 +56,23 @@ def handle(state: EmulatorState, target: ApiTarget, query: dict[str, str], body:
     raw = parse_json(body)
     if target.method == "countTokens":
         info = resolve_model(target, config, state.lineup).info
-        convo = validate_count(target, raw, info, config)
+        convo = validate_count(target, raw, info, config, seen)
         return Handled(json_reply(count_tokens_response(convo, target.platform, info),
                                   config.pretty_json))
     if target.method == "predict":
         info = resolve_model(target, config, state.lineup).info
         payload, size = imagen.predict(raw, info, target.platform, config, state.cache)
         return Handled(json_reply(payload, config.pretty_json), size)
-    return _generate(state, target, query, raw, fault)
+    return _generate(state, target, query, raw, fault, seen)
 
 
 def _generate(state: EmulatorState, target: ApiTarget, query: dict[str, str],
-              raw: dict[str, Any], fault: Fault | None) -> Handled:
+              raw: dict[str, Any], fault: Fault | None,
+              seen: list[dict[str, Any]] | None) -> Handled:
     config = state.config
     body = check_generate_schema(target, raw, config)
     info = resolve_model(target, config, state.lineup).info
-    spec = validate_generate(target, body, info, config, state.signer.recognises)
+    spec = validate_generate(target, body, info, config, state.signer.recognises, seen)
     result_fault = fault.kind if fault and fault.kind in RESULT_FAULTS else None
     gen = produce(spec, config, state.cache, result_fault, fault.params if fault else None)
     ids = new_ids(info.id, turn_token=config.aistudio_turn_token)

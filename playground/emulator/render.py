@@ -17,13 +17,14 @@ import threading
 import zlib
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
 from PIL import Image
 
 from playground.emulator import metadata
+from playground.emulator.edit import EditSource, render_edit
 from playground.emulator.scene import render_scene, stamp_mark
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -46,6 +47,12 @@ class ImageJob:
     png_level: int = 1
     jumbf_bytes: int = _JUMBF_BYTES
     variant: int = 0  # 0 = final image; k > 0 = draft k (a thought image)
+    edit: EditSource | None = None  # derive the image from this source (edit.py)
+
+    @property
+    def key(self) -> ImageJob:
+        """What the cache keeps: the job without the source's bytes (equal to the job)."""
+        return replace(self, edit=self.edit.without_data()) if self.edit else self
 
     @property
     def mark(self) -> str:
@@ -67,7 +74,10 @@ def warm_up() -> None:
 
 
 def render_image(job: ImageJob) -> bytes:
-    img = render_scene(job.width, job.height, job.scene_seed, variant=job.variant)
+    if job.edit is not None:
+        img = render_edit(job.width, job.height, job.edit, variant=job.variant)
+    else:
+        img = render_scene(job.width, job.height, job.scene_seed, variant=job.variant)
     stamp_mark(img, job.mark)
     if job.mime == "image/png":
         chunks = metadata.png_metadata_chunks(job.model, with_cabx=job.png_cabx,
@@ -159,7 +169,7 @@ class RenderCache:
             future = self._inflight.get(job)
             is_owner = future is None
             if future is None:
-                future = self._inflight[job] = Future()
+                future = self._inflight[job.key] = Future()
                 self.misses += 1
         if not is_owner:
             return future.result()
@@ -171,7 +181,7 @@ class RenderCache:
         finally:
             with self._lock:
                 self._inflight.pop(job, None)
-        self._store(job, data)
+        self._store(job.key, data)
         future.set_result(data)
         return data
 

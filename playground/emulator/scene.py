@@ -212,6 +212,11 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 def stamp_mark(img: np.ndarray, text: str) -> None:
     """Draw `text` on a darkened box in the bottom-right corner, in place (touches only the box)."""
+    stamp_label(img, text, corner="bottom-right")
+
+
+def stamp_label(img: np.ndarray, text: str, *, corner: str) -> None:
+    """Draw `text` on a darkened box in a corner ("bottom-right" or "top-left"), in place."""
     height, width = img.shape[:2]
     size = max(9, min(width, height) // 40)
     font = _font(size)
@@ -219,9 +224,11 @@ def stamp_mark(img: np.ndarray, text: str) -> None:
     pad = max(2, size // 3)
     box_w = min(int(right - left) + 2 * pad, width)
     box_h = min(int(bottom - top) + 2 * pad, height)
-    y0 = max(height - box_h - pad, 0)
-    x0 = max(width - box_w - pad, 0)
-    corner = img[y0:y0 + box_h, x0:x0 + box_w]
-    patch = Image.fromarray(corner // 3)
+    if corner == "top-left":
+        y0, x0 = max(0, min(pad, height - box_h)), max(0, min(pad, width - box_w))
+    else:
+        y0, x0 = max(height - box_h - pad, 0), max(width - box_w - pad, 0)
+    region = img[y0:y0 + box_h, x0:x0 + box_w]
+    patch = Image.fromarray(region // 3)
     ImageDraw.Draw(patch).text((pad - left, pad - top), text, font=font, fill=(255, 255, 255))
-    corner[:] = np.asarray(patch)
+    region[:] = np.asarray(patch)

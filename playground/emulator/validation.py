@@ -18,6 +18,8 @@ from playground.domain.catalog import MODELS, STANDARD_RATIOS, ModelInfo
 from playground.emulator import envelopes
 from playground.emulator.config import EmulatorConfig
 from playground.emulator.contents import Conversation, add_system_text, check_contents
+from playground.emulator.edit import EditSource
+from playground.emulator.inputs import ImageLimits
 from playground.emulator.lineup import Lineup, Offer, is_text_model
 from playground.emulator.routing import ApiTarget
 from playground.emulator.schema import camel, normalize, snake
@@ -50,6 +52,7 @@ class GenerationSpec:
     thinking_level: str | None
     seed: int | None
     service_tier: str = "standard"
+    edit: EditSource | None = None  # the request carries an image: derive the answer from it
 
 
 def parse_json(body: bytes) -> dict[str, Any]:
@@ -98,9 +101,10 @@ def resolve_model(target: ApiTarget, config: EmulatorConfig, lineup: Lineup) -> 
             raise envelopes.aistudio_model_not_found(target.model, target.version, target.method)
         return offer
     location = target.location or "global"
-    info = offer.info if offer is not None else None
-    if info is None or (info.vertex_locations and location not in info.vertex_locations):
+    if offer is None or (offer.info.vertex_locations
+                         and location not in offer.info.vertex_locations):
         raise envelopes.vertex_model_not_found(config.project_number, location, target.model)
+    info = offer.info
     if info.family == "gemini" and target.method == "predict":
         raise envelopes.gemini_via_predict()
     if target.method not in _serves(info):
@@ -161,8 +165,9 @@ def _service_tier(value: Any, info: ModelInfo) -> str:
 
 def validate_generate(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
                       config: EmulatorConfig,
-                      signature_ok: Callable[[str], bool] | None = None) -> GenerationSpec:
-    convo = _conversation(target, body, info, config, signature_ok=signature_ok)
+                      signature_ok: Callable[[str], bool] | None = None,
+                      seen: list[dict[str, Any]] | None = None) -> GenerationSpec:
+    convo = _conversation(target, body, info, config, signature_ok=signature_ok, seen=seen)
     gen = body.get("generationConfig") or {}
     modalities = _modalities(gen.get("responseModalities"))
     if is_text_model(info) and "IMAGE" in modalities:  # wording UNCONFIRMED
@@ -174,6 +179,7 @@ def validate_generate(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
     ratio, size = _ratio_and_size(image, info, convo, config)
     mime, quality = _output_format(target.platform, image, info, config)
     width, height = info.dimensions[(ratio, size)]
+    seed = _int_or_none(gen.get("seed"))
     return GenerationSpec(
         model=info, platform=target.platform, prompt_text=convo.prompt_text,
         text_chars=convo.text_chars, input_digests=tuple(i.digest for i in convo.images),
@@ -183,29 +189,44 @@ def validate_generate(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
         want_image=not is_text_model(info) and (not modalities or "IMAGE" in modalities),
         include_thoughts=bool(thinking.get("includeThoughts")),
         thinking_level=level or info.default_thinking_level,
-        seed=_int_or_none(gen.get("seed")), service_tier=_service_tier(body.get("serviceTier"), info),
+        seed=seed, service_tier=_service_tier(body.get("serviceTier"), info),
+        edit=_edit_source(convo, seed),
     )
 
 
+def _edit_source(convo: Conversation, seed: int | None) -> EditSource | None:
+    source = convo.source
+    if source is None:
+        return None
+    return EditSource(source.digest, convo.newest_user_text.strip(), seed, source.uri,
+                      convo.source_data)
+
+
 def validate_count(target: ApiTarget, raw: dict[str, Any], info: ModelInfo,
-                   config: EmulatorConfig) -> Conversation:
+                   config: EmulatorConfig,
+                   seen: list[dict[str, Any]] | None = None) -> Conversation:
     body = normalize(raw, "CountTokensRequest", target.platform)
     inner = body.get("generateContentRequest")
     if inner is not None:
         body = inner
-    return _conversation(target, body, info, config, counting=True)
+    return _conversation(target, body, info, config, counting=True, seen=seen)
 
 
 def _conversation(target: ApiTarget, body: dict[str, Any], info: ModelInfo,
                   config: EmulatorConfig, *, counting: bool = False,
-                  signature_ok: Callable[[str], bool] | None = None) -> Conversation:
-    """Roles and parts; countTokens does not check signatures (nothing is generated)."""
+                  signature_ok: Callable[[str], bool] | None = None,
+                  seen: list[dict[str, Any]] | None = None) -> Conversation:
+    """Roles and parts; countTokens checks neither signatures nor image limits (nothing is
+    generated)."""
     checks = (target.platform == "aistudio" and info.signs_parts
               and config.aistudio_checks_thought_signatures and not counting)
     verify = signature_ok if checks and config.signature_check == "issued" else None
+    limits = None if counting else ImageLimits(
+        info.id, info.max_input_images, config.max_inline_image_bytes,
+        config.too_many_images_message, config.inline_image_too_large_message)
     convo = check_contents(body.get("contents") or [], platform=target.platform,
                            needs_signatures=checks, checks_mime=config.aistudio_checks_input_mime,
-                           signature_ok=verify)
+                           signature_ok=verify, limits=limits, seen=seen)
     add_system_text(body.get("systemInstruction"), convo)
     return convo
 
@@ -279,8 +300,11 @@ def _ratio_and_size(image: dict[str, Any], info: ModelInfo, convo: Conversation,
 
 
 def _default_ratio(convo: Conversation, ratios: tuple[str, ...], default: str) -> str:
-    """With an input image, the ratio nearest to its shape; else 1:1 (docs/wire-notes.md "Dimensions")."""
-    dims = next((img.dims for img in convo.images if img.dims), None)
+    """With an input image, the ratio nearest to the shape of the edit's source (the last image),
+    else of any image with known pixels; else 1:1 (docs/wire-notes.md "Dimensions")."""
+    known = [img.dims for img in ([convo.source] if convo.source else []) + convo.images
+             if img.dims]
+    dims = known[0] if known else None
     if dims is None:
         return default
 

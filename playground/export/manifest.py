@@ -23,7 +23,8 @@ from playground.history.reviews import Review
 
 MANIFEST_FORMAT = "banana-split-review-pack"
 MANIFEST_VERSION = 1
-REQUEST_PARAMS = tuple(f.name for f in fields(ImageRequest) if f.name not in ("prompt", "model"))
+REQUEST_PARAMS = tuple(f.name for f in fields(ImageRequest)
+                       if f.name not in ("prompt", "model", "inputs", "history"))
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -45,6 +46,8 @@ def image_row(item: PackImage, reviews: Sequence[Review], *, file_status: str,
         "backend": r.backend, "model": r.model, "prompt": r.request.prompt,
     }
     row |= {f"request_{name}": getattr(r.request, name) for name in REQUEST_PARAMS}
+    row |= {"turn_index": r.request.turn_index,
+            "inputs": [i.to_dict() for i in r.request.inputs]}
     row |= {
         "is_draft": f.is_draft, "declared_mime": f.declared_mime, "sniffed_mime": f.sniffed_mime,
         "declared_format": format_name(f.declared_mime), "real_format": format_name(f.sniffed_mime),
@@ -166,6 +169,9 @@ def csv_cell(column: str, value: Any) -> Any:
         return ""
     if column == "reviews":
         value = " | ".join(review_text(v) for v in value)
+    elif column == "inputs":
+        value = "; ".join(f"{i['name'] or 'image'} ({i['mime']}, {i['size_bytes']} bytes, sha256 "
+                          f"{i['sha256']})" for i in value)
     elif isinstance(value, list):
         value = "; ".join(str(v) for v in value)
     elif isinstance(value, bool):

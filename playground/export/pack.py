@@ -13,6 +13,7 @@ import hashlib
 import io
 import os
 import secrets as random_tokens
+import stat
 import tempfile
 import time
 import zipfile
@@ -23,7 +24,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from playground.analysis.reencode import LikeForLike
-from playground.domain.errors import ImageDataError, ImageMissingError
+from playground.domain.errors import (
+    ExportTargetError,
+    ImageDataError,
+    ImageMissingError,
+    StorageError,
+    UnsafePathError,
+)
 from playground.domain.imaging import make_preview
 from playground.domain.labels import human_bytes, platform_label
 from playground.domain.redaction import redact_text
@@ -77,19 +84,24 @@ def build_review_pack(store: HistoryStore, *, generation_ids: Sequence[int] | No
                       out: Path | BinaryIO, like_for_like: bool = False,
                       progress: ProgressCallback | None = None,
                       secrets: Iterable[str] = (),
-                      computed: Mapping[tuple[str, str], LikeForLike] | None = None) -> PackSummary:
+                      computed: Mapping[tuple[str, str], LikeForLike] | None = None,
+                      overwrite: bool = True) -> PackSummary:
     """Write a review pack of one selection (exactly one of generation_ids, image_ids, last).
 
-    `out` is a path (written atomically: temp file + rename) or a binary stream. `secrets` are
+    `out` is a path or a binary stream. A path is written atomically (a temp file in the same
+    folder, then a rename) and must be a regular file name in an existing folder
+    (`check_target`; an existing file is replaced only with `overwrite`). `secrets` are
     values to scrub from every text file, e.g. `scrub.pack_secrets(settings)`; credential
     shapes are scrubbed regardless. Raises ExportSelectionError (a PlaygroundError with a hint)
     for a bad selection, before anything is written.
     """
+    if isinstance(out, (str, os.PathLike)):
+        check_target(Path(out), overwrite=overwrite)
     selection = select(store, generation_ids=generation_ids, image_ids=image_ids, last=last)
     writer = _PackWriter(store, selection, like_for_like=like_for_like, progress=progress,
                          secrets=list(secrets), computed=computed or {})
     if isinstance(out, (str, os.PathLike)):
-        return _write_to_path(writer, Path(out))
+        return _write_to_path(writer, Path(out), overwrite=overwrite)
     start = _tell(out)
     summary = writer.write(out)
     end = _tell(out)
@@ -125,13 +137,56 @@ def _with(summary: PackSummary, **changes: Any) -> PackSummary:
     return replace(summary, **changes)
 
 
-def _write_to_path(writer: _PackWriter, path: Path) -> PackSummary:
-    path.parent.mkdir(parents=True, exist_ok=True)
+SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def check_target(path: Path, *, overwrite: bool) -> None:
+    """Refuse, in one sentence, a pack path that is not a regular file name in an existing
+    folder: a folder, a device node (/dev/full), a pipe, a system folder, a missing folder,
+    or an existing file unless `overwrite`. Replacing a device by rename would destroy it."""
+    if path.is_dir():
+        raise ExportTargetError(f"{path} is a folder; give a file name such as "
+                                f"{path / 'review-pack.zip'}.")
+    if os.path.lexists(path):
+        mode = path.stat().st_mode if path.exists() else 0
+        if not stat.S_ISREG(mode):
+            raise ExportTargetError(f"{path} exists and is not a regular file (a device, a pipe "
+                                    "or a broken link), so no pack is written there.",
+                                    hint="Give a new .zip file name.")
+        if not overwrite:
+            raise ExportTargetError(f"{path} already exists.",
+                                    hint="Pass --force to replace it, or pick another name.")
+    where = path.parent.resolve()
+    if any(where == top or where.is_relative_to(top) for top in SYSTEM_FOLDERS):
+        raise ExportTargetError(f"{path} is in {where}, a system folder, not a place for a "
+                                "review pack.", hint="Pick --out in one of your folders.")
+    if not where.is_dir():
+        raise ExportTargetError(f"The folder {path.parent} does not exist.",
+                                hint="Create it first, or pick --out in an existing folder.")
+    if not os.access(where, os.W_OK):
+        raise ExportTargetError(f"The folder {path.parent} is not writable.",
+                                hint="Pick --out in a folder you may write in.")
+
+
+def _write_to_path(writer: _PackWriter, path: Path, *, overwrite: bool) -> PackSummary:
+    """Into a temp file in the same folder, then into place: a rename (`overwrite`), or a hard
+    link that fails if the name was taken meanwhile; checked again right before."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             summary = writer.write(fh)
-        os.replace(tmp, path)
+        check_target(path, overwrite=overwrite)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise ExportTargetError(f"{path} already exists.", hint="Pass --force to "
+                                        "replace it, or pick another name.") from None
+            except OSError:  # no hard links on this file system (FAT, some shares)
+                os.replace(tmp, path)
+            Path(tmp).unlink(missing_ok=True)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -154,6 +209,7 @@ class _PackWriter:
         self.preview_data: dict[str, str] = {}  # token → data URI
         self.preview_problems: dict[int, str] = {}
         self.taken: set[int] = set()  # image ids already read
+        self.refused: set[int] = set()  # image ids whose path leads outside the data folder
         self.missing: list[str] = []
         self.warnings: list[str] = []
         self.done = 0
@@ -212,12 +268,19 @@ class _PackWriter:
     def _read(self, item: PackImage) -> bytes | None:
         try:
             return self.store.original(item.facts)
-        except (OSError, ImageMissingError):  # deleted, or the folder is gone: listed as missing
+        except UnsafePathError:  # logged by the store; listed as missing
+            self.refused.add(item.image_id)
+            return None
+        except (OSError, ImageMissingError, StorageError):  # deleted or unreadable: missing
             return None
 
     def _check(self, item: PackImage, data: bytes | None) -> str:
         who = (f"Image #{item.image_id} ({platform_label(item.result.backend)}, generation "
                f"#{item.generation_id}{', draft' if item.is_draft else ''})")
+        if data is None and item.image_id in self.refused:
+            self.missing.append(f"{who} is missing: its file's path leads outside the history "
+                                "folder, so it was refused; the pack lists it without the file.")
+            return "missing"
         if data is None:
             self.missing.append(f"{who} is missing: its file was deleted from the history "
                                 "folder, so the pack lists it without the file.")

@@ -11,6 +11,7 @@ one "Both" run (same group_id), AI Studio as A and Vertex as B, as the Compare p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from playground.history.files import extension_for
 from playground.history.store import HistoryStore
 
 IMAGES_FOLDER = "images"
+_HEX = re.compile(r"[0-9a-f]{10}")
 
 
 @dataclass(frozen=True)
@@ -181,8 +183,20 @@ def pack_paths(rows: list[tuple[GenerationResult, ImageFacts]]) -> list[str]:
     for r, f in rows:
         draft = "" if (r.id, f.sha256) in finals else "-draft"
         ext = extension_for(f.sniffed_mime)
-        paths.append(f"{IMAGES_FOLDER}/{r.id}-{r.backend}{draft}-{f.sha256[:10]}.{ext}")
+        paths.append(f"{IMAGES_FOLDER}/{int(r.id or 0)}-{_safe_backend(r.backend)}{draft}-"
+                     f"{_safe_hash(f.sha256)}.{ext}")
     return paths
+
+
+def _safe_backend(name: str) -> str:
+    """A row's backend as a file-name part: a known platform, else "unknown" (a tampered row
+    must not put "../" or "/" into a name inside the zip)."""
+    return name if name in PLATFORMS else "unknown"
+
+
+def _safe_hash(sha256: str) -> str:
+    short = str(sha256)[:10]
+    return short if _HEX.fullmatch(short) else "not-a-hash"
 
 
 def group_pairs(images: tuple[PackImage, ...]) -> tuple[PackPair, ...]:

@@ -200,10 +200,10 @@ async def _edits(request: Request, gw: Gateway, key: str) -> Response:
     inputs = []
     for n, (name, upload) in enumerate(files):
         where = name if len(files) == 1 else f"image[{n}]"
-        inputs.append(read_input(await upload.read(), upload.content_type, where))
+        inputs.append(read_input(await upload.read(), upload.filename or "", where))
 
     def work() -> Response:
-        job = gw.plan(key, "images.edits", params, inputs=inputs)
+        job = gw.plan(key, "images.edits", params, inputs=tuple(inputs))
         return _answer(gw.execute(job),
                        lambda o: answers.images_body(o, _base_url(request), gw.links, gw.store))
 
@@ -251,7 +251,8 @@ async def _model_or_predict(request: Request, gw: Gateway, key: str) -> Response
 
 async def _chat(request: Request, gw: Gateway, key: str) -> Response:
     req = chat.read_chat(await _json(request))
-    job = await _run(gw, lambda: gw.plan(key, "chat.completions", req.params, inputs=req.inputs,
+    job = await _run(gw, lambda: gw.plan(key, "chat.completions", req.params,
+                                         inputs=tuple(req.inputs),
                                          system=req.system, image_param="messages",
                                          tier=req.tier))
     completion_id, created = chat.new_id()

@@ -19,9 +19,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from playground.domain.turns import InputImage
 from playground.domain.types import GenerationResult
 from playground.gateway.answers import Blob, banana_extra, data_url, encode, failure, pieces
-from playground.gateway.edits import InputImage, read_input
+from playground.gateway.edits import read_input
 from playground.gateway.errors import GatewayError, bad_param, unknown_param
 from playground.gateway.params import ImageParams, read_params
 from playground.gateway.service import Outcome
@@ -104,7 +105,7 @@ def _image(url: str, where: str) -> InputImage:
         data = base64.b64decode(match.group(2), validate=True)
     except (binascii.Error, ValueError):
         raise bad_param(where, f"{where} holds base64 that does not decode.") from None
-    return read_input(data, match.group(1), where)
+    return read_input(data, "", where)
 
 
 def _messages(messages: Any) -> tuple[str, list[InputImage], str | None, list[str]]:

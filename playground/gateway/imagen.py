@@ -2,7 +2,8 @@
 
 Imagen is retired (Vertex discontinued it on 2026-06-30, the Gemini API shut it down on
 2026-08-17: domain/catalog.py, docs/wire-notes.md "Imagen"). A `{"instances": [{"prompt"}],
-"parameters": {…}}` body becomes one ImageRequest per instance × `sampleCount` for the target
+"parameters": {…}}` body becomes one ImageRequest per instance, `sampleCount` variants each
+(generation/fanout.py: N requests, since Gemini rejects candidateCount > 1), for the target
 model (default gemini-2.5-flash-image, Google's named replacement on Vertex;
 PLAYGROUND_GATEWAY_IMAGEN_TARGET): `aspectRatio` → aspect ratio, `sampleImageSize` → size
 tier where the target has tiers, `outputOptions.mimeType/compressionQuality` → Vertex
@@ -39,12 +40,18 @@ _NO_EQUIVALENT = {
 
 @dataclass
 class ImagenTranslation:
-    requests: list[ImageRequest]
+    instances: list[ImageRequest]  # one per instance of the payload
     notes: list[str]
     notice: str
     source_model: str
     target_model: str
-    sample_counts: list[int] = field(default_factory=list)
+    sample_counts: list[int] = field(default_factory=list)  # variants of each instance
+
+    @property
+    def requests(self) -> list[ImageRequest]:
+        """Every call the payload makes: each instance, sampleCount times."""
+        return [r for r, n in zip(self.instances, self.sample_counts, strict=True)
+                for _ in range(n)]
 
 
 def notice(source: str, target: str, platform: str) -> str:
@@ -101,8 +108,17 @@ def translate(payload: Any, source: str, target: str,
             raise _bad(f"personGeneration must be one of {', '.join(PERSON)}.",
                        "parameters.personGeneration")
         fields["person_generation"] = PERSON[wanted]
-    if params.get("seed") is not None:
-        fields["seed"] = int(params["seed"])
+    seed = params.get("seed")
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 2**31 - 1:
+            raise _bad(f"seed must be a whole number from 0 to 2147483647; got {seed!r}.",
+                       "parameters.seed")
+        fields["seed"] = seed
+    quality = output.get("compressionQuality")
+    if quality is not None and (isinstance(quality, bool) or not isinstance(quality, int)
+                                or not 0 <= quality <= 100):
+        raise _bad(f"outputOptions.compressionQuality must be 0–100; got {quality!r}.",
+                   "parameters.outputOptions.compressionQuality")
     known = {"sampleCount", "aspectRatio", "sampleImageSize", "outputOptions",
              "personGeneration", "seed"}
     for name, value in params.items():
@@ -118,6 +134,6 @@ def translate(payload: Any, source: str, target: str,
         if not isinstance(prompt, str) or not prompt.strip():
             raise _bad(f"instances[{i}] needs a prompt; only text-to-image payloads are "
                        "translated (editing and upscaling are not).", f"instances[{i}].prompt")
-        requests += [ImageRequest(prompt=prompt, **fields)] * count
+        requests.append(ImageRequest(prompt=prompt, **fields))
     return ImagenTranslation(requests, notes, notice(source, target, platform), source, target,
                              [count] * len(payload["instances"]))

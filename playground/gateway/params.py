@@ -16,6 +16,7 @@ from typing import Any
 
 from playground.domain.catalog import ModelInfo
 from playground.domain.imaging import format_name
+from playground.domain.turns import InputImage
 from playground.domain.types import Finding, ImageRequest
 from playground.gateway.errors import GatewayError, bad_param, unknown_param
 
@@ -271,12 +272,12 @@ def map_output(params: ImageParams, platform: str, info: ModelInfo,
 
 
 def image_request(params: ImageParams, model: str, size: SizeMapping, mime: str | None,
-                  compression: int | None) -> ImageRequest:
+                  compression: int | None, inputs: tuple[InputImage, ...] = ()) -> ImageRequest:
     return ImageRequest(prompt=params.prompt, model=model, aspect_ratio=size.aspect_ratio,
                         image_size=size.image_size, output_mime_type=mime,
                         compression_quality=compression,
                         person_generation=params.person_generation,
-                        thinking_level=params.thinking_level, seed=params.seed)
+                        thinking_level=params.thinking_level, seed=params.seed, inputs=inputs)
 
 
 #: ImageRequest field (as check_request names it) → the OpenAI parameter that set it
@@ -285,12 +286,13 @@ PARAM_OF = {"image_size": "size", "aspect_ratio": "size", "output_mime_type": "o
             "thinking_level": "thinking_level", "person_generation": "person_generation"}
 
 
-def refusal(findings: tuple[Finding, ...]) -> GatewayError | None:
-    """The first error of check_request as a 400 naming the OpenAI parameter."""
+def refusal(findings: tuple[Finding, ...], image_param: str = "image") -> GatewayError | None:
+    """The first error of check_request as a 400 naming the OpenAI parameter (`image_param`
+    for the input images: `image` on edits, `messages` on chat)."""
     errors = [f for f in findings if f.severity == "error"]
     if not errors:
         return None
     first = errors[0]
     code = "model_not_available" if first.field == "model" else "invalid_value"
-    return GatewayError(400, " ".join(f.message for f in errors), param=PARAM_OF.get(
-        first.field, first.field), code=code)
+    param = image_param if first.field == "inputs" else PARAM_OF.get(first.field, first.field)
+    return GatewayError(400, " ".join(f.message for f in errors), param=param, code=code)

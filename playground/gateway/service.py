@@ -1,17 +1,17 @@
 """The gateway's calls: plan an OpenAI request into Gemini calls, run them, store each one.
 
 `plan` resolves the model name, maps the parameters (params.py), picks the platform (`auto`:
-routing.py), checks the request once (`check_request`: its errors are refused before any
-call) and prices it. `execute` admits it (limits.py), runs the N calls concurrently
-(`generate`: Gemini rejects candidateCount > 1), writes every call as a history row with the
-gateway's notes on it (which key, which OpenAI name, how each parameter was mapped, the route
-and its figures), and settles the spend. Nothing here knows HTTP.
+routing.py), checks the request once (`check_request`, input images included: its errors are
+refused before any call) and prices it. `execute` admits it (limits.py), writes every call's
+history row before anything is sent (generation/recorder.py `Recorder`, with the gateway's notes
+on it: which key, which OpenAI name, how each parameter was mapped, the route and its figures),
+runs the N calls as fan-out variants (generation/fanout.py: Gemini rejects candidateCount > 1),
+fills each row as its answer lands, and settles the spend. Nothing here knows HTTP.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,18 +22,22 @@ from playground.clients.base import Platform, platform_for
 from playground.clients.http import RetryPolicy, make_client
 from playground.config import Settings
 from playground.domain.catalog import MODELS, PLATFORMS, list_price_per_image
+from playground.domain.errors import PlaygroundError, describe
 from playground.domain.labels import platform_label
 from playground.domain.options import RequestCheck, check_request
+from playground.domain.turns import InputImage
 from playground.domain.types import GenerationResult, ImageRequest
 from playground.gateway import params as p
-from playground.gateway.edits import InputImage, check_count, with_inputs, without_image_data
+from playground.gateway.edits import check_count, with_system
 from playground.gateway.errors import GatewayError
 from playground.gateway.imagen import ImagenTranslation
 from playground.gateway.limits import KeyLimits, Limiter
 from playground.gateway.links import Links
 from playground.gateway.models import Target, resolve
 from playground.gateway.routing import QualityStudy, RouteDecision, Router
-from playground.generation.run import RunOptions, generate
+from playground.generation.fanout import Slot, result_key, run_slots
+from playground.generation.recorder import Recorder
+from playground.generation.run import RunOptions
 from playground.history.store import HistoryStore
 
 log = logging.getLogger("banana_split.gateway")
@@ -44,7 +48,6 @@ RAW_NOTE = "Sent raw:"
 class Call:
     check: RequestCheck
     platform: str
-    raw_body: dict[str, Any] | None = None
 
 
 @dataclass
@@ -62,13 +65,16 @@ class Job:
     estimate_usd: float
     response_format: str = "b64_json"
     route: RouteDecision | None = None
-    inputs: list[InputImage] = field(default_factory=list)
+    inputs: tuple[InputImage, ...] = ()
+    raw_body: dict[str, Any] | None = None  # only with system text (chat): build() + that
 
 
 @dataclass
 class Outcome:
     job: Job
     results: list[GenerationResult]
+    #: history faults met while filling rows (the results are still answered)
+    storage_problems: list[str] = field(default_factory=list)
 
     @property
     def succeeded(self) -> list[GenerationResult]:
@@ -92,14 +98,12 @@ class Gateway:
                              include_emulated=bool(settings.demo_platforms))
         self.limiter: Limiter = limiter or KeyLimits(settings.gateway)
         self.links = Links(settings.gateway.url_ttl_s)
-        #: request work (planning, answers) and the fan-out of n calls, kept apart so a full
-        #: pool of requests can never wait on calls that have no thread left to run in
+        #: request work (planning, answers); the n calls of a request run in run_slots' own
+        #: workers, so a full pool can never wait on calls that have no thread left to run in
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gateway")
-        self._fanout = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gateway-n")
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
-        self._fanout.shutdown(wait=False, cancel_futures=True)
         self.client.close()
 
     def secrets(self) -> list[str]:
@@ -113,7 +117,7 @@ class Gateway:
     # --- planning ------------------------------------------------------------------------
 
     def plan(self, key: str, surface: str, params: p.ImageParams, *,
-             inputs: list[InputImage] | None = None, system: str | None = None,
+             inputs: tuple[InputImage, ...] = (), system: str | None = None,
              image_param: str = "image", tier: tuple[str, str] | None = None) -> Job:
         target = resolve(params.model)
         info = target.info
@@ -122,7 +126,6 @@ class Gateway:
                 "it is not in Banana Split's catalog (python -m playground models lists them)"
             raise GatewayError(404, f"The model {target.model!r} cannot be served: {why}",
                                param="model", code="model_not_found")
-        inputs = inputs or []
         check_count(inputs, info, image_param)
         size = p.map_size(params.size, params.quality, info, tier_param=tier)
         platform, route = target.platform, None
@@ -130,9 +133,9 @@ class Gateway:
             route = self._route(target, info.id, size, params)
             platform = route.platform
         mime, compression, out_notes = p.map_output(params, platform, info, target.name)
-        request = p.image_request(params, info.id, size, mime, compression)
+        request = p.image_request(params, info.id, size, mime, compression, inputs)
         check = check_request(request, [platform])
-        refused = p.refusal(check.for_platform(platform))
+        refused = p.refusal(check.for_platform(platform), image_param)
         if refused is not None:
             raise refused
         notes = [self._headline(key, surface, target, platform, info.id, size, params, inputs)]
@@ -140,14 +143,13 @@ class Gateway:
         if route is not None:
             notes.append(route.note())
         raw = None
-        if inputs or system:
+        if system:
             wire = self.platforms[platform].build(request, check.for_platform(platform))
-            raw = with_inputs(wire.body or {}, inputs, system)
-            notes += list(wire.notes)
+            raw = with_system(wire.shown_body or {}, system)
         price = list_price_per_image(info.id, size.tier)
         return Job(key, surface, target, info.id, platform, size,
-                   [Call(check, platform, raw) for _ in range(params.n)], notes,
-                   round(price * params.n, 6), params.response_format, route, inputs)
+                   [Call(check, platform) for _ in range(params.n)], notes,
+                   round(price * params.n, 6), params.response_format, route, inputs, raw)
 
     def plan_imagen(self, key: str, translation: ImagenTranslation, platform: str) -> Job:
         """One call per instance × sampleCount of a translated Imagen payload."""
@@ -158,13 +160,13 @@ class Gateway:
                                     "Gemini image model of the catalog.",
                                code="bad_imagen_target")
         calls = []
-        for request in translation.requests:
+        for request, count in zip(translation.instances, translation.sample_counts, strict=True):
             check = check_request(request, [platform])
             refused = p.refusal(check.for_platform(platform))
             if refused is not None:
                 raise refused
-            calls.append(Call(check, platform))
-        first = translation.requests[0]
+            calls += [Call(check, platform)] * count  # sampleCount → variants
+        first = translation.instances[0]
         tier = first.image_size or info.default_size
         size = p.SizeMapping(first.aspect_ratio, first.image_size, tier, "imagen")
         target = Target(translation.source_model, model, platform)
@@ -198,7 +200,8 @@ class Gateway:
 
     @staticmethod
     def _headline(key: str, surface: str, target: Target, platform: str, model: str,
-                  size: p.SizeMapping, params: p.ImageParams, inputs: list[InputImage]) -> str:
+                  size: p.SizeMapping, params: p.ImageParams,
+                  inputs: tuple[InputImage, ...]) -> str:
         asked = [f"size={params.size}" if params.size else "",
                  f"quality={params.quality}" if params.quality else "",
                  f"output_format={params.output_format}" if params.output_format else "",
@@ -213,52 +216,54 @@ class Gateway:
     # --- running -------------------------------------------------------------------------
 
     def execute(self, job: Job) -> Outcome:
-        """Admit, run the calls at once, store each; blocking (call it from a worker thread)."""
+        """Admit, write every call's row, run the calls at once, fill each row as it lands;
+        blocking (call it from a worker thread)."""
         admission = self.limiter.admit(job.key, len(job.calls), job.estimate_usd)
-        group = uuid.uuid4().hex[:12] if len(job.calls) > 1 else None
+        many = len(job.calls) > 1
+        slots = [Slot(self.platforms[c.platform], c.check, n if many else None)
+                 for n, c in enumerate(job.calls, start=1)]
+        group = uuid.uuid4().hex[:12] if many else None
         results: list[GenerationResult] = []
         try:
-            if len(job.calls) == 1:
-                results = [self._one(job.calls[0], job, group)]
-            else:
-                futures = [self._fanout.submit(self._one, call, job, group) for call in job.calls]
-                results = [f.result() for f in futures]
+            recorder = self._recorder(slots, group, job)
+
+            def landed(result: GenerationResult) -> None:
+                self._annotate(result, job)
+                recorder.save(result)
+
+            try:
+                results = run_slots(slots, client=self.client, on_result=landed,
+                                    options=RunOptions(policy=self.policy, group_id=group,
+                                                       raw_body=job.raw_body))
+            finally:
+                recorder.close_unanswered({result_key(r) for r in results}, status="error",
+                                          explanation="The gateway failed before this call's "
+                                                      "answer was stored.")
         finally:
             per_call = job.estimate_usd / max(1, len(job.calls))
             spent = sum(r.cost_usd if r.cost_usd is not None else (per_call if r.ok else 0.0)
                         for r in results)
             self.limiter.settle(admission, spent)
-        return Outcome(job, results)
+        if recorder.problems:
+            log.error("history could not store %d gateway call(s)", len(recorder.problems))
+        return Outcome(job, results, list(recorder.problems))
 
-    def _one(self, call: Call, job: Job, group: str | None) -> GenerationResult:
-        begin = getattr(self.store, "begin", None)
-        noted: list[GenerationResult] = []
-
-        def before_send(result: GenerationResult) -> None:
-            self._annotate(result, job)
-            noted.append(result)
-            if begin is not None:
-                begin(result)
-
-        result = generate(call.check, self.platforms[call.platform], client=self.client,
-                          options=RunOptions(policy=self.policy, group_id=group,
-                                             raw_body=call.raw_body, before_send=before_send))
-        if not noted:
-            self._annotate(result, job)
-        if call.raw_body is not None:
-            result.request_json = without_image_data(result.request_json, job.inputs)
+    def _recorder(self, slots: list[Slot], group: str | None, job: Job) -> Recorder:
+        """Every row written before any call is sent: a history that cannot record refuses the
+        request unsent (503), so no call is billed without a trace."""
         try:
-            self.store.save(result)
-        except (OSError, sqlite3.Error) as exc:
-            log.error("history save failed for a gateway call: %s", type(exc).__name__)
-            result.notes.append(f"Not saved to history: {type(exc).__name__}.")
-        return result
+            return Recorder(self.store, slots, group, notes=job.notes)
+        except PlaygroundError as exc:
+            text, hint = describe(exc)
+            raise GatewayError(503, f"Nothing was sent: the history cannot record this "
+                                    f"request ({text}) {hint}".strip(),
+                               code="history_unavailable", retry=False) from None
 
     @staticmethod
     def _annotate(result: GenerationResult, job: Job) -> None:
+        """The "sent raw" note (chat with system text) says what the gateway built instead."""
         kept = [n for n in result.notes if not n.startswith(RAW_NOTE)]
         if len(kept) != len(result.notes):
-            kept.append(f"The gateway built this body itself ({len(job.inputs)} input image(s) "
-                        "inline, role user) and sent it as built; history keeps each input "
-                        "image as its size and SHA-256.")
-        result.notes = job.notes + kept
+            kept.append("The gateway sent the platform's own body for this request with the "
+                        "chat's system text added as systemInstruction.")
+        result.notes = kept

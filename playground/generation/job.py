@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -15,9 +16,10 @@ import httpx
 
 from playground.clients.base import Platform
 from playground.domain.labels import platform_label
-from playground.domain.options import RequestCheck
-from playground.domain.types import GenerationResult, ImageRequest
-from playground.generation.run import DEFAULTS, ProgressEvent, RunOptions, generate_many
+from playground.domain.types import GenerationResult
+from playground.generation.fanout import Requests, plan_slots, result_key, run_slots
+from playground.generation.recorder import Recorder
+from playground.generation.run import DEFAULTS, ProgressEvent, RunOptions
 from playground.history.store import HistoryStore
 
 
@@ -31,6 +33,7 @@ class BackendProgress:
     finished_s: float | None = None
     result_id: int | None = None
     status: str | None = None
+    variant: int | None = None
 
     @property
     def elapsed_s(self) -> float:
@@ -38,28 +41,39 @@ class BackendProgress:
 
 
 class GenerationJob:
-    def __init__(self, request: ImageRequest | RequestCheck, platforms: Sequence[Platform], *,
+    """One run (one request per platform, or one per platform by name, N variants each) in a
+    background thread. Every row is written before the thread starts (`Recorder`): a history
+    that cannot be written raises StorageError here, on the page's thread, before anything is
+    sent."""
+
+    def __init__(self, request: Requests, platforms: Sequence[Platform], *,
                  client: httpx.Client, store: HistoryStore, options: RunOptions = DEFAULTS,
-                 on_saved: Callable[[GenerationResult], None] | None = None) -> None:
-        self.request = request.request if isinstance(request, RequestCheck) else request
+                 on_saved: Callable[[GenerationResult], None] | None = None,
+                 variants: int = 1) -> None:
+        self.slots = plan_slots(request, platforms, variants=variants)
+        self.request = self.slots[0].check.request
         self.platforms = [p.name for p in platforms]
-        self.progress: dict[str, BackendProgress] = {p.name: BackendProgress(p.name)
-                                                     for p in platforms}
+        self.keys = [s.key for s in self.slots]
+        self.progress: dict[str, BackendProgress] = {s.key: BackendProgress(s.platform.name,
+                                                                     variant=s.variant)
+                                                     for s in self.slots}
         self.results: dict[str, GenerationResult] = {}
         self.error: BaseException | None = None
         self._lock = threading.Lock()
         self._done = threading.Event()
         self._on_saved = on_saved
-        self._store = store
         self._cancel = threading.Event()
         self.cancelled = False
-        begin = getattr(store, "begin", None)  # write-ahead rows where the store offers them
-        options = options.with_(on_progress=self._event, cancel=self._cancel,
-                                before_send=begin)
-        self._thread = threading.Thread(
-            target=self._run, args=(request, list(platforms), client, options), daemon=True,
-            name="generation-job",
-        )
+        group = options.group_id or (uuid.uuid4().hex[:12] if len(self.slots) > 1 else None)
+        self.recorder = Recorder(store, self.slots, group)
+        options = options.with_(on_progress=self._event, cancel=self._cancel, group_id=group)
+        self._thread = threading.Thread(target=self._run, args=(client, options), daemon=True,
+                                        name="generation-job")
+
+    @property
+    def storage_errors(self) -> list[str]:
+        """What went wrong saving answers (each answer is still shown)."""
+        return list(self.recorder.problems)
 
     def start(self) -> GenerationJob:
         self._thread.start()
@@ -67,24 +81,26 @@ class GenerationJob:
 
     def _event(self, event: ProgressEvent) -> None:
         with self._lock:
-            prog = self.progress[event.platform]
-            prog.attempt, prog.state, prog.detail = event.attempt, event.state, event.detail
+            prog = self.progress.get(event.key)
+            if prog is not None:
+                prog.attempt, prog.state, prog.detail = event.attempt, event.state, event.detail
 
     def _result(self, result: GenerationResult) -> None:
         late = self._cancel.is_set() and result.attempts and result.attempts[-1].http_status
         if late:
             result.notes.append("This answer arrived after you pressed Cancel; it is kept because "
                                 "the request had been sent and may be billed.")
-        self._store.save(result)
+        self.recorder.save(result)
         if self._on_saved:
             self._on_saved(result)  # e.g. build previews while the other backend still runs
+        key = result_key(result)
         with self._lock:
-            prog = self.progress[result.backend]
+            prog = self.progress[key]
             if prog.state != "cancelled":
                 prog.finished_s = time.perf_counter() - prog.started
                 prog.state = "done" if result.ok else "failed"
             prog.result_id, prog.status = result.id, result.status
-            self.results[result.backend] = result
+            self.results[key] = result
 
     def cancel(self) -> None:
         """Stop waiting: pending retries end at once; a request already on the wire cannot be
@@ -102,14 +118,16 @@ class GenerationJob:
         """Nothing more to wait for on the page: every backend answered, or the user cancelled."""
         return self.done or self.cancelled
 
-    def _run(self, request: ImageRequest | RequestCheck, platforms: list[Platform],
-             client: httpx.Client, options: RunOptions) -> None:
+    def _run(self, client: httpx.Client, options: RunOptions) -> None:
         try:
-            generate_many(request, platforms, client=client, options=options,
-                          on_result=self._result)
+            run_slots(self.slots, client=client, options=options, on_result=self._result)
         except BaseException as exc:  # noqa: BLE001 - reported to the page, never a traceback
             self.error = exc
         finally:
+            with self._lock:
+                answered = set(self.results)
+            self.recorder.close_unanswered(answered, status="error", explanation=(
+                "No answer was recorded: the run stopped before this request finished."))
             self._done.set()
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -120,8 +138,9 @@ class GenerationJob:
         return self._done.is_set()
 
     def snapshot(self) -> list[BackendProgress]:
+        """Progress per slot, in slot order (platform, then variant)."""
         with self._lock:
-            return [BackendProgress(**vars(p)) for p in self.progress.values()]
+            return [BackendProgress(**vars(self.progress[k])) for k in self.keys]
 
 
 def describe_progress(prog: BackendProgress) -> str:

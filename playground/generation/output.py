@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from playground.domain.labels import platform_label, stats_rows
+from playground.domain.turns import InputImage
 from playground.domain.types import GenerationResult, ImageFacts
 
 
@@ -22,6 +23,12 @@ def image_json(img: ImageFacts, path: str | None = None) -> dict[str, Any]:
         "metadata_bytes": img.metadata_bytes,
         "segments": [asdict(s) for s in img.segments],
     }
+
+
+def input_json(img: InputImage) -> dict[str, Any]:
+    return {"sha256": img.sha256, "bytes": img.size_bytes, "mime": img.mime,
+            "width": img.width, "height": img.height, "name": img.name, "source": img.source,
+            "source_ref": img.source_ref, "note": img.note}
 
 
 def result_json(result: GenerationResult, paths: dict[str, str] | None = None) -> dict[str, Any]:
@@ -53,6 +60,12 @@ def result_json(result: GenerationResult, paths: dict[str, str] | None = None) -
         "explanation": result.explanation,
         "history_id": result.id,
         "group_id": result.group_id,
+        "variant": result.variant,
+        "parent_id": result.parent_id,
+        "turn_index": result.request.turn_index,
+        "signatures": result.request.signatures if result.request.history else None,
+        "inputs": [input_json(i) for i in result.request.inputs],
+        "derived_from": result.request.derived_from,
         "model_version": result.model_version,
         "response_id": result.response_id,
         "attempt_log": [asdict(a) for a in result.attempts],

@@ -1,4 +1,4 @@
-"""Generate and fan out: one request to one platform with retries, or to several at once.
+"""Generate: one request to one platform, with retries (fanning out is fanout.py).
 
 `generate()` returns the result, image bytes included, and stores nothing: the caller saves it
 (`store.save(result)`), as simonw/llm's `after_response` hook does. Each attempt is timed by
@@ -10,9 +10,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-import uuid
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -40,6 +38,12 @@ class ProgressEvent:
     state: str  # "sending" | "retrying" | "done" | "failed"
     elapsed_s: float
     detail: str = ""
+    variant: int | None = None
+
+    @property
+    def key(self) -> str:
+        """The slot it belongs to: "aistudio", or "aistudio#2" for a second variant."""
+        return self.platform if self.variant is None else f"{self.platform}#{self.variant}"
 
 
 ProgressCallback = Callable[[ProgressEvent], None]
@@ -54,6 +58,7 @@ class RunOptions:
     on_progress: ProgressCallback | None = None
     cancel: threading.Event | None = None
     group_id: str | None = None  # shared by the results of one fan-out ("Both") run
+    variant: int | None = None  # 1-based place among the variants of one run (fanout.py)
     rng: random.Random | None = None
     raw_body: dict[str, Any] | None = None  # send this body exactly as written ("send raw")
     #: Called with the result right before the first attempt leaves: the caller writes its
@@ -73,12 +78,13 @@ def generate(request: ImageRequest | RequestCheck, platform: Platform, *, client
     check = request if isinstance(request, RequestCheck) else check_request(request, [platform.name])
     req = check.request
     result = GenerationResult(backend=platform.name, request=req, status="error", model=req.model,
-                              created_at=time.time(), group_id=options.group_id)
+                              created_at=time.time(), group_id=options.group_id,
+                              variant=options.variant)
     try:
         auth = platform.auth  # loads the credentials: a ConfigError here ends before any I/O
         wire = _wire(check, platform, options.raw_body)
         result.notes.extend(wire.notes)
-        result.request_json, result.request_url = wire.body, wire.url
+        result.request_json, result.request_url = wire.shown_body, wire.url
         if options.raw_body is not None:
             result.notes.append("Sent raw: the body went out exactly as written, without the "
                                 "fixes Banana Split normally applies (such as role: user).")
@@ -95,7 +101,7 @@ def generate(request: ImageRequest | RequestCheck, platform: Platform, *, client
 
 def _wire(check: RequestCheck, platform: Platform, raw_body: dict[str, Any] | None) -> WireRequest:
     if raw_body is not None:
-        return platform.build_raw(raw_body, check.request.model)
+        return platform.build_raw(raw_body, check.request.model, check.request)
     problems = check.errors(platform.name)
     if problems:
         raise UnsupportedOptionError(" ".join(problems), hint=problems[0])
@@ -112,7 +118,8 @@ def _run_attempts(result: GenerationResult, wire: WireRequest, platform: Platfor
     def emit(attempt: int, state: str, detail: str = "") -> None:
         if options.on_progress:
             options.on_progress(ProgressEvent(platform.name, attempt, state,
-                                              time.perf_counter() - started, detail))
+                                              time.perf_counter() - started, detail,
+                                              options.variant))
 
     for number in range(1, policy.retries + 2):
         emit(number, "sending")
@@ -180,32 +187,3 @@ def _attempt_once(result: GenerationResult, attempt: Attempt, wire: WireRequest,
 
 def _error_class(http_status: int, error: PlaygroundError) -> str:
     return str(http_status) if isinstance(error, ApiError) else f"{http_status}-shape"
-
-
-# --- fan-out ---------------------------------------------------------------------------------
-
-
-def generate_many(request: ImageRequest | RequestCheck, platforms: Sequence[Platform], *,
-                  client: httpx.Client, options: RunOptions = DEFAULTS,
-                  on_result: Callable[[GenerationResult], object] | None = None,
-                  ) -> dict[str, GenerationResult]:
-    """Run one request on several platforms at once; wall time ≈ the slowest, not the sum.
-
-    `on_result` is called in the worker thread as each platform's result lands (the job saves
-    it there, so the first answer is stored while the other is still on the wire).
-    """
-    if len(platforms) > 1 and options.group_id is None:
-        options = options.with_(group_id=uuid.uuid4().hex[:12])
-    results: dict[str, GenerationResult] = {}
-
-    def one(platform: Platform) -> GenerationResult:
-        result = generate(request, platform, client=client, options=options)
-        if on_result:
-            on_result(result)
-        return result
-
-    with ThreadPoolExecutor(max_workers=max(1, len(platforms)), thread_name_prefix="fanout") as pool:
-        futures = {pool.submit(one, p): p.name for p in platforms}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-    return {p.name: results[p.name] for p in platforms}

@@ -119,11 +119,63 @@ V4_BLOCK_MESSAGE = """
 ALTER TABLE generations ADD COLUMN block_message TEXT
 """
 
+#: Write-ahead rows (HistoryStore.begin): who sent a pending request, so that a later open can
+#: tell a live process's row from one left by a killed process (history/owner.py); and whether
+#: each image's file was written (save writes rows first, then files).
+V5_WRITE_AHEAD = """
+ALTER TABLE generations ADD COLUMN owner_pid INTEGER;
+ALTER TABLE generations ADD COLUMN owner_host TEXT;
+ALTER TABLE generations ADD COLUMN owner_started TEXT;
+ALTER TABLE images ADD COLUMN file_status TEXT NOT NULL DEFAULT 'ok';
+CREATE INDEX generations_pending ON generations(status) WHERE status = 'pending'
+"""
+
+#: Conversations and input images: a continuation names its parent and its turn;
+#: `inputs` links every image a request sent — the user's references and the replayed turns'
+#: images — to the generation (the bytes are content-addressed files like outputs); the
+#: answer's parts, in order, name their signature by SHA-256 (the text is a file too).
+V6_CONVERSATIONS = """
+ALTER TABLE generations ADD COLUMN parent_id INTEGER REFERENCES generations(id) ON DELETE SET NULL;
+ALTER TABLE generations ADD COLUMN turn_index INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE generations ADD COLUMN variant INTEGER;
+CREATE INDEX generations_parent ON generations(parent_id) WHERE parent_id IS NOT NULL;
+CREATE TABLE inputs (
+    generation_id INTEGER NOT NULL REFERENCES generations(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    width INTEGER,
+    height INTEGER,
+    name TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT 'upload',
+    source_ref TEXT,
+    note TEXT,
+    PRIMARY KEY (generation_id, role, position)
+);
+CREATE INDEX inputs_sha ON inputs(sha256);
+CREATE TABLE answer_parts (
+    generation_id INTEGER NOT NULL REFERENCES generations(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    text TEXT,
+    image_index INTEGER,
+    is_thought INTEGER NOT NULL DEFAULT 0,
+    signature_sha256 TEXT,
+    signature_chars INTEGER,
+    PRIMARY KEY (generation_id, position)
+);
+CREATE INDEX answer_parts_signature ON answer_parts(signature_sha256)
+    WHERE signature_sha256 IS NOT NULL
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("history", V1_HISTORY),
     ("reviews", V2_REVIEWS),
     ("bench", V3_BENCH),
     ("block message", V4_BLOCK_MESSAGE),
+    ("write-ahead rows", V5_WRITE_AHEAD),
+    ("conversations", V6_CONVERSATIONS),
 ]
 
 

@@ -49,8 +49,10 @@ def reviews_for(store: HistoryStore, image_ids: list[int]) -> dict[int, list[Rev
     if not image_ids:
         return out
     marks = ",".join("?" for _ in image_ids)
-    rows = store.connection().execute(
-        f"SELECT * FROM reviews WHERE image_id IN ({marks}) ORDER BY updated_at DESC", image_ids)
+    with store.guard("reading review notes"):
+        rows = store.connection().execute(
+            f"SELECT * FROM reviews WHERE image_id IN ({marks}) ORDER BY updated_at DESC",
+            image_ids).fetchall()
     for r in rows:
         out[r["image_id"]].append(Review(r["image_id"], r["reviewer"], r["rating"],
                                          json.loads(r["tags_json"] or "[]"), r["comment"] or "",

@@ -1,176 +1,349 @@
 """Persistent history: SQLite (WAL) rows plus content-addressed image files.
 
-Callers save results as they arrive (`save`), and ask for an image's bytes by the image itself
+Callers write a row before a request is sent (`begin`: status "pending", with its owner
+process), then record the answer (`save`), and ask for an image's bytes by the image itself
 (`original`, `preview`, `thumbnail`): the store alone knows where files live, and derives each
-file's name from its SHA-256, never from what a row says. One store is shared by every thread
-and session of a process; each thread gets its own connection, and WAL plus a busy timeout let
-several processes (app, CLI, benchmark) write at once.
+file's name from its SHA-256, never from what a row says. `save` writes the rows first (small),
+then the image files, so a full disk never loses an answered result (`ImageWriteError`).
+Opening checks the database (`PRAGMA quick_check`) before anything writes to it, and marks
+rows left "pending" by a process that is gone as "interrupted". Every fault of the folder or
+the database is a `StorageError` in words (history/faults.py).
+
+One store is shared by every thread and session of a process; each thread gets its own
+connection, and WAL plus a busy timeout let several processes (app, CLI, benchmark) write at once.
 """
 
 from __future__ import annotations
 
 import builtins
-import json
+import contextlib
+import functools
+import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeVar, cast
 
-from playground.domain.errors import ErrorInfo
-from playground.domain.imaging import PREVIEW_MAX_SIDE
-from playground.domain.types import (
-    Attempt,
-    GenerationResult,
-    ImageFacts,
-    ImageRequest,
-    Segment,
-    Timing,
-    Usage,
+from playground.domain.errors import (
+    DamagedHistoryError,
+    ImageMissingError,
+    ImageWriteError,
+    InUseError,
+    StorageError,
+)
+from playground.domain.types import GenerationResult, ImageFacts
+from playground.history import faults
+from playground.history.conversations import (
+    Conversations,
+    still_used,
+    used_files,
+    write_answer_rows,
+    write_input_rows,
 )
 from playground.history.files import ImageFiles
+from playground.history.images import StoredImages
 from playground.history.migrations import migrate
+from playground.history.owner import dead_owners, this_process
+from playground.history.rows import (
+    CLEANED_NOTE,
+    dumps,
+    filters,
+    image_facts,
+    result_from_row,
+    result_row,
+    write_image_rows,
+)
 
 DB_NAME = "history.sqlite3"
+BUSY_TIMEOUT_S = 30.0  # how long a write waits for another process's transaction
+log = logging.getLogger("playground.history")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _dumps(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, separators=(",", ":"))
+def _guarded(doing: str) -> Callable[[F], F]:
+    """Turn the SQLite and OS errors of a store method into StorageError (in words)."""
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)
+        def inner(self: HistoryStore, *args: Any, **kwargs: Any) -> Any:
+            with self.guard(doing):
+                return fn(self, *args, **kwargs)
+        return cast(F, inner)
+    return wrap
 
 
-def _loads(text: str | None, default: Any = None) -> Any:
-    return default if text is None else json.loads(text)
-
-
-class HistoryStore:
-    def __init__(self, data_dir: Path) -> None:
+class HistoryStore(StoredImages, Conversations):
+    def __init__(self, data_dir: Path, *, busy_timeout_s: float | None = None) -> None:
+        """Open (or create) the history in `data_dir`; StorageError, in words, if it cannot be
+        used: a file or a damaged database in the way, a read-only or full disk, a lock."""
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.files = ImageFiles(self.data_dir)
         self.db_path = self.data_dir / DB_NAME
+        self.busy_timeout_s = BUSY_TIMEOUT_S if busy_timeout_s is None else busy_timeout_s
         self._local = threading.local()
-        self.schema_version = migrate(self._conn())
+        self._damaged: DamagedHistoryError | None = None
+        faults.check_folder(self.data_dir)
+        try:
+            self.files = ImageFiles(self.data_dir)
+        except OSError as exc:
+            raise faults.from_os_error(exc, self.data_dir, "creating the image folders") from None
+        #: seconds PRAGMA quick_check took at this open (docs/decisions.md, "Storage faults")
+        self.check_s = faults.check_database(self.db_path, self.busy_timeout_s)
+        with self.guard("opening the history"):
+            self.schema_version = migrate(self._conn())
+            #: ids of rows this open found left "pending" by a dead process
+            self.interrupted = self.recover_pending()
 
-    # --- connections ---------------------------------------------------------------------
+    @staticmethod
+    def move_aside(data_dir: Path) -> Path:
+        """Rename a damaged history.sqlite3 (with its -wal and -shm) to
+        history.sqlite3.damaged-<timestamp>, keeping it; the next open starts a new one."""
+        return faults.move_aside(Path(data_dir))
+
+    # --- connections and faults ----------------------------------------------------------
+
+    @contextmanager
+    def guard(self, doing: str) -> Iterator[None]:
+        """SQLite and OS errors inside become StorageError (a damaged database is remembered:
+        this store writes nothing more to it)."""
+        try:
+            yield
+        except faults.NOT_FAULTS:
+            raise
+        except sqlite3.Error as exc:
+            error = faults.from_sqlite_error(exc, self.db_path, doing, self.busy_timeout_s)
+            if isinstance(error, DamagedHistoryError):
+                self._damaged = error
+            raise error from None
+        except OSError as exc:
+            raise faults.from_os_error(exc, self.data_dir, doing) from None
 
     def connection(self) -> sqlite3.Connection:
         """This thread's connection (for modules that own their tables, e.g. reviews)."""
-        return self._conn()
+        with self.guard("opening the history"):
+            return self._conn()
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(self.db_path, timeout=self.busy_timeout_s,
+                                   isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_s * 1000)}")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA busy_timeout=30000")
             self._local.conn = conn
         return conn
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        if self._damaged is not None:
+            raise self._damaged
+        with self.guard("writing to the history"):
+            conn = self._conn()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
+                    conn.execute("ROLLBACK")
+                raise
 
     # --- writing -------------------------------------------------------------------------
 
-    def save(self, result: GenerationResult) -> int:
-        """Write the result's image bytes (content-addressed), then its rows; returns its id.
+    def begin(self, result: GenerationResult) -> int:
+        """Write the row of a request about to be sent (status "pending", request, backend,
+        model, group, created_at and this process as owner); sets and returns `result.id`.
 
-        Images read back from history (no bytes in hand) must already be stored.
-        """
+        Call `save(result)` with that id set when the answer (or failure) is in, or
+        `close_pending` if it is never sent. A row whose process dies first becomes
+        "interrupted" at the next open of the history."""
         if not result.created_at:
             result.created_at = time.time()
-        for img in result.images:
-            if img.data is not None:
-                self.files.put(img.data, img.sha256, img.sniffed_mime)
-        row = _result_row(result)
+        result.status = "pending"
+        row, _ = result_row(result)
+        owner = this_process()
+        row.update(owner_pid=owner.pid, owner_host=owner.host, owner_started=owner.started)
         with self.transaction() as conn:
-            cols = ", ".join(row)
-            marks = ", ".join("?" for _ in row)
-            cur = conn.execute(f"INSERT INTO generations ({cols}) VALUES ({marks})", list(row.values()))
-            gen_id = int(cur.lastrowid or 0)
-            for position, img in enumerate(result.images):
-                cur = conn.execute(
-                    "INSERT INTO images (generation_id, position, sha256, rel_path, size_bytes, "
-                    "declared_mime, sniffed_mime, width, height, is_draft, segments_json, "
-                    "requested_width, requested_height) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (gen_id, position, img.sha256,
-                     self.files.relative_path(img.sha256, img.sniffed_mime), img.size_bytes,
-                     img.declared_mime, img.sniffed_mime, img.width, img.height, int(img.is_draft),
-                     _dumps([asdict(s) for s in img.segments]), img.requested_width,
-                     img.requested_height),
-                )
-                img.id, img.position = int(cur.lastrowid or 0), position
+            result.id = self._insert(conn, row)
+            write_input_rows(conn, result.id, result.request)
+        with self.guard(f"writing the input images of request #{result.id}"):
+            self._write_sent_files(result.request, [])  # the user's photo is kept, sent or not
+        return result.id
+
+    def save(self, result: GenerationResult) -> int:
+        """Record a result; returns its id. Rows first, then image files.
+
+        With `result.id` from `begin` (this process's row) that row is updated; otherwise a new
+        row is inserted. A file that cannot be written (disk full, read-only, …) leaves the row,
+        marks the image "not written", adds a note and raises ImageWriteError (a StorageError)
+        saying what happened. Images read back from history (no bytes in hand) must already be
+        stored."""
+        if not result.created_at:
+            result.created_at = time.time()
+        row, cleaned = result_row(result)
+        if cleaned and CLEANED_NOTE not in result.notes:
+            result.notes.append(CLEANED_NOTE)
+            row, _ = result_row(result)
+        with self.guard("saving a result"):
+            have = {i.sha256: self.files.exists(i.sha256, i.sniffed_mime) for i in result.images}
+        to_write = [i for i in result.images if i.data is not None and not have[i.sha256]]
+        with self.transaction() as conn:
+            gen_id = self._update_own(conn, result.id, row)
+            if gen_id is None:
+                gen_id = self._insert(conn, row)
+            write_image_rows(conn, gen_id, result.images, have, self.files.relative_path)
+            write_input_rows(conn, gen_id, result.request)
+            write_answer_rows(conn, gen_id, result.answer)
         result.id = gen_id
+        with self.guard(f"writing the inputs and signatures of result #{gen_id}"):
+            self._write_sent_files(result.request, result.answer)
+        if to_write:
+            self._write_files(result, to_write)
         return gen_id
 
-    def delete(self, gen_id: int) -> bool:
-        """Delete a generation; image files go too unless another row still uses them."""
+    def close_pending(self, gen_id: int, *,
+                      status: Literal["cancelled", "interrupted", "error"] = "cancelled",
+                      explanation: str = "") -> bool:
+        """End a "pending" row that will get no answer (cancelled before it was sent, or the
+        sender failed); True if the row was pending."""
         with self.transaction() as conn:
-            images = conn.execute("SELECT sha256, sniffed_mime FROM images WHERE generation_id=?",
-                                  (gen_id,)).fetchall()
-            cur = conn.execute("DELETE FROM generations WHERE id=?", (gen_id,))
-            orphans = [
-                (r["sha256"], r["sniffed_mime"]) for r in images
-                if not conn.execute("SELECT 1 FROM images WHERE sha256=? LIMIT 1",
-                                    (r["sha256"],)).fetchone()
-            ]
+            cur = conn.execute("UPDATE generations SET status=?, explanation=? "
+                               "WHERE id=? AND status='pending'", (status, explanation, gen_id))
+        return cur.rowcount > 0
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, row: dict[str, Any]) -> int:
+        cols, marks = ", ".join(row), ", ".join("?" for _ in row)
+        cur = conn.execute(f"INSERT INTO generations ({cols}) VALUES ({marks})", list(row.values()))
+        return int(cur.lastrowid or 0)
+
+    @staticmethod
+    def _update_own(conn: sqlite3.Connection, gen_id: int | None, row: dict[str, Any]) -> int | None:
+        """Update row `gen_id` if this process began it; None when it did not (or it is gone):
+        an id freed by a delete can be reused by another writer, whose row must stay."""
+        if gen_id is None:
+            return None
+        me = this_process()
+        sets = ", ".join(f"{c}=?" for c in row)
+        cur = conn.execute(
+            f"UPDATE generations SET {sets} WHERE id=? AND owner_pid=? AND owner_host=? "
+            "AND owner_started IS ?", [*row.values(), gen_id, me.pid, me.host, me.started])
+        return gen_id if cur.rowcount else None
+
+    def _write_files(self, result: GenerationResult, images: list[ImageFacts]) -> None:
+        written: list[int] = []
+        failed: StorageError | None = None
+        for img in images:
+            try:
+                assert img.data is not None
+                self.files.put(img.data, img.sha256, img.sniffed_mime)
+                written.append(img.id or 0)
+            except (OSError, ImageMissingError) as exc:
+                doing = f"writing the image of result #{result.id}"
+                failed = (faults.from_os_error(exc, self.data_dir, doing)
+                          if isinstance(exc, OSError) else StorageError(str(exc), hint=exc.hint))
+        note = None
+        if failed is not None:
+            note = (f"The image could not be written: {failed.message} The result is recorded "
+                    "without it.")
+            result.notes.append(note)
+        with self.transaction() as conn:
+            conn.executemany("UPDATE images SET file_status='ok' WHERE id=?",
+                             [(i,) for i in written])
+            if note is not None:
+                conn.execute("UPDATE generations SET notes_json=? WHERE id=?",
+                             (dumps(result.notes), result.id))
+        if failed is not None:
+            log.warning("result #%s recorded without its image: %s", result.id, failed.message)
+            raise ImageWriteError(f"{failed.message.rstrip('.')}; the result is recorded "
+                                  "without its image.", hint=failed.hint, path=failed.path,
+                                  result_id=result.id)
+
+    @_guarded("deleting a result")
+    def delete(self, gen_id: int, *, with_continuations: bool = False) -> bool:
+        """Delete a generation; its files (images, inputs, signatures) go too unless another
+        row still uses them. A turn that others continue is kept unless `with_continuations`
+        (then its whole branch goes): InUseError says which generations continue it."""
+        doomed = self.branch(gen_id) if with_continuations else [gen_id]
+        later = [c for c in self.continuations(gen_id) if c not in doomed]
+        if later:
+            raise InUseError(
+                f"Generation #{gen_id} is continued by "
+                f"{', '.join(f'#{c}' for c in later)}: they replay this turn.",
+                hint="Delete it with its continuations, or delete those first.")
+        with self.transaction() as conn:
+            files = used_files(conn, doomed)
+            marks = ",".join("?" for _ in doomed)
+            cur = conn.execute(f"DELETE FROM generations WHERE id IN ({marks})", doomed)
+            orphans = [(sha, mime) for sha, mime in files if not still_used(conn, sha)]
         for sha, mime in orphans:
             self.files.remove(sha, mime)
         return cur.rowcount > 0
 
+    @_guarded("checking pending requests")
+    def recover_pending(self) -> builtins.list[int]:
+        """Mark "interrupted" the pending rows whose process is gone from this host; returns
+        their ids. Runs at every open; a long-lived process (the app) may call it again, e.g.
+        when the History page is shown, to catch rows of a CLI run killed meanwhile."""
+        rows = self._conn().execute(
+            "SELECT id, created_at, owner_pid, owner_host, owner_started FROM generations "
+            "WHERE status='pending'").fetchall()
+        dead = dead_owners(rows)
+        if dead:
+            with self.transaction() as conn:
+                conn.executemany("UPDATE generations SET status='interrupted', explanation=? "
+                                 "WHERE id=? AND status='pending'",
+                                 [(text, gen_id) for gen_id, text in dead.items()])
+            log.warning("history: %d request(s) left pending by a process that is gone are now "
+                        "interrupted: %s", len(dead), sorted(dead))
+        return sorted(dead)
+
     # --- reading -------------------------------------------------------------------------
 
+    @_guarded("reading the history")
     def get(self, gen_id: int) -> GenerationResult | None:
         row = self._conn().execute("SELECT * FROM generations WHERE id=?", (gen_id,)).fetchone()
         return self._hydrate([row])[0] if row else None
 
+    @_guarded("reading the history")
     def list(self, *, search: str | None = None, backend: str | None = None,
              model: str | None = None, status: str | None = None, group_id: str | None = None,
-             limit: int = 50, offset: int = 0) -> builtins.list[GenerationResult]:
-        """Newest first, filtered; `search` matches prompt text case-insensitively."""
-        where, args = self._filters(search, backend, model, status, group_id)
+             limit: int = 50, offset: int = 0,
+             exclude_bench: bool = False) -> builtins.list[GenerationResult]:
+        """Newest first, filtered; `search` matches prompt text case-insensitively;
+        `exclude_bench` leaves out generations that belong to a benchmark task."""
+        where, args = filters(search, backend, model, status, group_id,
+                                    bench=False if exclude_bench else None)
         rows = self._conn().execute(
             f"SELECT * FROM generations {where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
             [*args, limit, offset],
         ).fetchall()
         return self._hydrate(rows)
 
+    @_guarded("reading the history")
     def count(self, *, search: str | None = None, backend: str | None = None,
-              model: str | None = None, status: str | None = None) -> int:
-        where, args = self._filters(search, backend, model, status, None)
+              model: str | None = None, status: str | None = None,
+              exclude_bench: bool = False) -> int:
+        return self._count(search, backend, model, status, False if exclude_bench else None)
+
+    @_guarded("reading the history")
+    def count_bench(self, *, search: str | None = None, backend: str | None = None,
+                    model: str | None = None, status: str | None = None) -> int:
+        """How many generations matching these filters belong to a benchmark task (the ones
+        `exclude_bench=True` hides)."""
+        return self._count(search, backend, model, status, True)
+
+    def _count(self, search: str | None, backend: str | None, model: str | None,
+               status: str | None, bench: bool | None) -> int:
+        where, args = filters(search, backend, model, status, None, bench=bench)
         (n,) = self._conn().execute(f"SELECT COUNT(*) FROM generations {where}", args).fetchone()
         return int(n)
 
-    @staticmethod
-    def _filters(search: str | None, backend: str | None, model: str | None, status: str | None,
-                 group_id: str | None) -> tuple[str, builtins.list[Any]]:
-        clauses: builtins.list[str] = []
-        args: builtins.list[Any] = []
-        if search:
-            clauses.append("prompt LIKE ? ESCAPE '\\'")
-            escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            args.append(f"%{escaped}%")
-        for column, value in (("backend", backend), ("model", model), ("status", status),
-                              ("group_id", group_id)):
-            if value:
-                clauses.append(f"{column} = ?")
-                args.append(value)
-        return ("WHERE " + " AND ".join(clauses)) if clauses else "", args
-
+    @_guarded("reading the history")
     def find_image(self, image_id: int) -> tuple[GenerationResult, ImageFacts] | None:
         """The generation holding image `image_id`, and that image."""
         row = self._conn().execute("SELECT generation_id FROM images WHERE id=?",
@@ -180,6 +353,7 @@ class HistoryStore:
             return None
         return result, next(i for i in result.images if i.id == image_id)
 
+    @_guarded("reading the history")
     def find_ref(self, ref: str) -> tuple[GenerationResult, ImageFacts] | None:
         """The image named "GENERATION.POSITION" (1-based), as every page and pack shows it."""
         gen, _, pos = ref.lstrip("#").partition(".")
@@ -191,10 +365,12 @@ class HistoryStore:
         found = [i for i in result.images if i.position == int(pos) - 1]
         return (result, found[0]) if found else None
 
+    @_guarded("reading the history")
     def models_used(self) -> builtins.list[str]:
         rows = self._conn().execute("SELECT DISTINCT model FROM generations ORDER BY model")
         return [r[0] for r in rows]
 
+    @_guarded("reading the history")
     def latest_group(self, size: int = 2) -> builtins.list[GenerationResult]:
         """The newest fan-out group with at least `size` members (the latest "Both" run)."""
         row = self._conn().execute(
@@ -202,36 +378,6 @@ class HistoryStore:
             "HAVING COUNT(*) >= ? ORDER BY MAX(created_at) DESC LIMIT 1", (size,),
         ).fetchone()
         return self.list(group_id=row[0], limit=10) if row else []
-
-    # --- images by identity ----------------------------------------------------------------
-
-    def original(self, img: ImageFacts) -> bytes:
-        """The original bytes, exactly as the platform returned them.
-
-        Raises ImageMissingError (with what to do) when the file is gone from the data folder.
-        """
-        return self.files.read(img.sha256, img.sniffed_mime)
-
-    def has_original(self, img: ImageFacts) -> bool:
-        return self.files.exists(img.sha256, img.sniffed_mime)
-
-    def preview(self, img: ImageFacts, max_side: int = PREVIEW_MAX_SIDE) -> bytes:
-        """A cached display-size JPEG (≤ max_side px) made from the original."""
-        return self.files.preview(img.sha256, img.sniffed_mime, max_side)
-
-    def reduced_preview(self, img: ImageFacts, max_side: int) -> bytes:
-        """A smaller JPEG made from the cached display preview (cheap: no 4K decode)."""
-        self.preview(img)
-        return self.files.preview_of_preview(img.sha256, PREVIEW_MAX_SIDE, max_side)
-
-    def thumbnail(self, img: ImageFacts) -> bytes:
-        """A cached small JPEG of a stored image (History grid); never the original."""
-        return self.files.thumbnail(img.sha256, img.sniffed_mime)
-
-    def locations(self, result: GenerationResult) -> dict[str, str]:
-        """sha256 → where each of the result's files lives, for people (CLI output), not reads."""
-        return {img.sha256: str(self.files.path_for(img.sha256, img.sniffed_mime))
-                for img in result.images}
 
     def _hydrate(self, rows: builtins.list[sqlite3.Row]) -> builtins.list[GenerationResult]:
         if not rows:
@@ -242,55 +388,5 @@ class HistoryStore:
         for r in self._conn().execute(
             f"SELECT * FROM images WHERE generation_id IN ({marks}) ORDER BY position", ids
         ):
-            images[r["generation_id"]].append(self._image_facts(r))
-        return [_result_from_row(r, images[r["id"]]) for r in rows]
-
-    def _image_facts(self, r: sqlite3.Row) -> ImageFacts:
-        return ImageFacts(
-            size_bytes=r["size_bytes"], sha256=r["sha256"], declared_mime=r["declared_mime"],
-            sniffed_mime=r["sniffed_mime"], width=r["width"], height=r["height"],
-            is_draft=bool(r["is_draft"]),
-            segments=[Segment(**s) for s in _loads(r["segments_json"], [])],
-            requested_width=r["requested_width"], requested_height=r["requested_height"],
-            id=r["id"], position=r["position"],
-        )
-
-
-def _result_row(r: GenerationResult) -> dict[str, Any]:
-    return {
-        "created_at": r.created_at, "group_id": r.group_id, "backend": r.backend, "model": r.model,
-        "prompt": r.request.prompt, "request_json": _dumps(r.request.to_dict()),
-        "wire_json": _dumps(r.request_json), "request_url": r.request_url, "status": r.status,
-        "http_status": r.http_status, "ttfb_s": r.timing.ttfb_s, "total_s": r.timing.total_s,
-        "request_bytes": r.request_bytes, "response_bytes": r.response_bytes,
-        "attempts_json": _dumps([asdict(a) for a in r.attempts]),
-        "finish_reason": r.finish_reason, "finish_message": r.finish_message,
-        "block_reason": r.block_reason, "block_message": r.block_message, "usage_json": _dumps(asdict(r.usage) if r.usage else None),
-        "cost_usd": r.cost_usd, "model_version": r.model_version, "response_id": r.response_id,
-        "notes_json": _dumps(r.notes), "texts_json": _dumps(r.texts),
-        "thought_texts_json": _dumps(r.thought_texts), "thought_signatures": r.thought_signatures,
-        "error_json": _dumps(asdict(r.error) if r.error else None), "explanation": r.explanation,
-    }
-
-
-def _result_from_row(row: sqlite3.Row, images: list[ImageFacts]) -> GenerationResult:
-    usage = _loads(row["usage_json"])
-    error = _loads(row["error_json"])
-    return GenerationResult(
-        id=row["id"], created_at=row["created_at"], group_id=row["group_id"],
-        backend=row["backend"], model=row["model"],
-        request=ImageRequest.from_dict(_loads(row["request_json"], {"prompt": row["prompt"]})),
-        status=row["status"], http_status=row["http_status"],
-        timing=Timing(row["ttfb_s"], row["total_s"]),
-        attempts=[Attempt(**a) for a in _loads(row["attempts_json"], [])],
-        request_bytes=row["request_bytes"] or 0, response_bytes=row["response_bytes"] or 0,
-        images=images, texts=_loads(row["texts_json"], []),
-        thought_texts=_loads(row["thought_texts_json"], []),
-        thought_signatures=row["thought_signatures"] or 0,
-        finish_reason=row["finish_reason"], finish_message=row["finish_message"],
-        block_reason=row["block_reason"], block_message=row["block_message"], usage=Usage(**usage) if usage else None,
-        model_version=row["model_version"], response_id=row["response_id"],
-        cost_usd=row["cost_usd"], notes=_loads(row["notes_json"], []),
-        error=ErrorInfo(**error) if error else None, explanation=row["explanation"],
-        request_json=_loads(row["wire_json"]), request_url=row["request_url"],
-    )
+            images[r["generation_id"]].append(image_facts(r))
+        return [result_from_row(r, images[r["id"]]) for r in rows]

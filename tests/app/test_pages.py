@@ -25,12 +25,12 @@ def demo(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     # the app frame each time; the frame guard's rerun would drop button clicks. The guard is
     # covered by the browser test of a deep link on a fresh server (test_bench_browser).
     monkeypatch.setattr(frame, "require_app_frame", lambda: None)
-    runtime_module.get_runtime.clear()
+    runtime_module.clear_runtime()
     rt = runtime_module.get_runtime()
     yield rt
     if rt.emulator is not None:
         rt.emulator.stop()
-    runtime_module.get_runtime.clear()
+    runtime_module.clear_runtime()
 
 
 def page(path: str | None = None, **query: str) -> AppTest:

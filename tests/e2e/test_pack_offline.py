@@ -23,7 +23,7 @@ def unzipped_pack(emu_env: dict[str, str], tmp_path: Path) -> Path:
     from playground.config import load_settings
     from playground.domain.types import ImageRequest
     from playground.export import build_review_pack
-    from playground.generation.run import generate_many
+    from playground.generation.fanout import generate_many
     from playground.history.reviews import Review, save_review
     from playground.history.store import HistoryStore
 

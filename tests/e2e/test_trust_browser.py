@@ -5,6 +5,7 @@ the page, and untrusted text never renders as Markdown (a loopback listener must
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import threading
@@ -71,8 +72,10 @@ def test_double_click_sends_one_pair_and_cancel_stops_waiting(page: Any, app: Ap
         expect(button).to_be_enabled()
         full_screenshot(page, ARTIFACTS / "generate-cancelled.png")
         # one pair of requests went out (the second click was refused while the run flew)
+        # (the app is shared by the session's browser tests: count only this prompt's requests)
         requests = [r for r in app.control("requests")["requests"]
-                    if r.get("route") == "generateContent"]
+                    if r.get("route") == "generateContent"
+                    and "one click, one run" in json.dumps(r.get("body"))]
         assert len(requests) == 2, requests
         assert rows(app) - before <= 2
     finally:

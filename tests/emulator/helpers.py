@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import io
 import json
 from typing import Any
 
 import httpx
+import numpy as np
+from PIL import Image
 
 from playground.emulator import EmulatorConfig, create_app
 
@@ -45,6 +48,20 @@ def body(prompt: str = "a lighthouse at dusk", *, role: str | None = "user",
     if generation_config:
         request["generationConfig"] = generation_config
     return request
+
+
+def picture(width: int, height: int, fmt: str = "png", seed: int = 0) -> bytes:
+    """A little picture unlike any other seed's (smooth random colour fields, a few blocks) as
+    PNG, JPEG or WebP bytes."""
+    rng = np.random.default_rng(seed)
+    coarse = Image.fromarray(rng.integers(0, 256, size=(6, 6, 3), dtype=np.uint8))
+    pixels = np.array(coarse.resize((width, height), Image.Resampling.BICUBIC))
+    for _ in range(4):
+        x0, y0 = int(rng.integers(0, width)), int(rng.integers(0, height))
+        pixels[y0:y0 + max(1, height // 5), x0:x0 + max(1, width // 5)] = rng.integers(0, 256, 3)
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}[fmt])
+    return out.getvalue()
 
 
 def image_parts(payload: dict[str, Any]) -> list[dict[str, Any]]:

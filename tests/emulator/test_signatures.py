@@ -91,10 +91,20 @@ def test_issued_signatures_validate_when_replayed_and_others_do_not() -> None:
     assert "missing a thought_signature" in missing.json()["error"]["message"]
 
 
-def test_presence_check_accepts_any_signature_by_default(in_process: AsgiClient) -> None:
+def test_issued_check_is_the_default_and_presence_accepts_any_signature(
+        in_process: AsgiClient) -> None:
     first = in_process.post(aistudio_path(FLASH), json=body(), headers=AI).json()
-    response = in_process.post(aistudio_path(FLASH), json=_replay(first, "Ep8BCpwB"), headers=AI)
-    assert response.status_code == 200
+    forged = _replay(first, "Ep8BCpwB")
+    refused = in_process.post(aistudio_path(FLASH), json=forged, headers=AI)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["message"] == "Corrupted thought signature."
+    for bypass in ("context_engineering_is_the_way_to_go", "skip_thought_signature_validator"):
+        replay = _replay(first, bypass)
+        assert in_process.post(aistudio_path(FLASH), json=replay, headers=AI).status_code == 200
+    lenient = asgi(EmulatorConfig(signature_check="presence"))
+    first = lenient.post(aistudio_path(FLASH), json=body(), headers=AI).json()
+    assert lenient.post(aistudio_path(FLASH), json=_replay(first, "Ep8BCpwB"),
+                        headers=AI).status_code == 200
 
 
 def test_a_restarted_emulator_still_recognises_its_signatures() -> None:

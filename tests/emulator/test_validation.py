@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from playground.emulator import EmulatorConfig
+from playground.emulator.signatures import Signer
 from tests.emulator.helpers import (
     FLASH,
     FLASH25,
@@ -300,6 +301,11 @@ def test_imagen_is_retired_by_default_and_servable(in_process: AsgiClient, vx) -
 # --- thought signatures (docs/wire-notes.md "Request body"; docs/emulator.md) -------------------------------------------------------------
 
 
+#: Signatures the default emulator (seed 0) issued: its AI Studio check accepts only those.
+ISSUED_TEXT_SIGNATURE = Signer(0, {}).text_signature("validation").text.decode()
+ISSUED_IMAGE_SIGNATURE = Signer(0, {}).image_signature("validation", "pro").text.decode()
+
+
 def _replay(signature: str | None, mime: str = "image/jpeg", data: bytes | None = None) -> dict:
     image_part: dict = {"inlineData": {"mimeType": mime, "data": base64.b64encode(
         data or b"\xff\xd8\xff\xe0fake-jpeg").decode()}}
@@ -307,7 +313,8 @@ def _replay(signature: str | None, mime: str = "image/jpeg", data: bytes | None 
         image_part["thoughtSignature"] = signature
     return {"contents": [
         {"role": "user", "parts": [{"text": "Draw a cat on a sofa"}]},
-        {"role": "model", "parts": [{"text": "Here is your cat.", "thoughtSignature": "c2ln"},
+        {"role": "model", "parts": [{"text": "Here is your cat.",
+                                     "thoughtSignature": ISSUED_TEXT_SIGNATURE},
                                     image_part]},
         {"role": "user", "parts": [{"text": "Make the sofa blue"}]},
     ]}
@@ -324,14 +331,27 @@ def test_aistudio_rejects_replayed_image_without_signature(in_process: AsgiClien
 
 
 @pytest.mark.parametrize("signature", ["context_engineering_is_the_way_to_go",
-                                       "skip_thought_signature_validator", "EqCzQgqcs0IBcsjaf"])
-def test_signatures_and_bypass_values_are_accepted(in_process: AsgiClient, signature) -> None:
+                                       "skip_thought_signature_validator", ISSUED_IMAGE_SIGNATURE])
+def test_issued_signatures_and_bypass_values_are_accepted(in_process: AsgiClient,
+                                                          signature) -> None:
     assert in_process.post(aistudio_path(PRO), json=_replay(signature), headers=AI).status_code == 200
+
+
+def test_a_signature_the_emulator_did_not_issue_needs_the_presence_mode(in_process: AsgiClient,
+                                                                        vx) -> None:
+    google_like = _replay("EqCzQgqcs0IBcsjaf")  # the prefix of a real Pro signature
+    refused = in_process.post(aistudio_path(PRO), json=google_like, headers=AI)
+    assert refused.status_code == 400
+    assert _error(refused) == {"code": 400, "message": "Corrupted thought signature.",
+                               "status": "INVALID_ARGUMENT"}
+    assert in_process.post(vertex_path(PRO), json=google_like, headers=vx).status_code == 200
+    lenient = asgi(EmulatorConfig(signature_check="presence"))
+    assert lenient.post(aistudio_path(PRO), json=google_like, headers=AI).status_code == 200
 
 
 def test_aistudio_rejects_replayed_image_whose_bytes_contradict_its_label(
         in_process: AsgiClient) -> None:
-    request = _replay("sig", mime="image/png", data=b"\xff\xd8\xff\xe0jpeg-bytes")
+    request = _replay(ISSUED_IMAGE_SIGNATURE, mime="image/png", data=b"\xff\xd8\xff\xe0jpeg-bytes")
     response = in_process.post(aistudio_path(PRO), json=request, headers=AI)
     assert response.status_code == 400
     assert _error(response)["message"] == "Unhandled generated data mime type: image/jpeg"

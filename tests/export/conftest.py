@@ -117,7 +117,7 @@ def emulated_history(emu_env: dict[str, str], tmp_path: Path) -> Callable[..., H
     from playground.clients.base import platform_for
     from playground.clients.http import make_client
     from playground.config import load_settings
-    from playground.generation.run import generate_many
+    from playground.generation.fanout import generate_many
 
     def run(*prompts: str, include_thoughts: bool = True) -> HistoryStore:
         settings = load_settings()

@@ -23,6 +23,7 @@ def cli_history(store: HistoryStore, both_run: tuple[GenerationResult, Generatio
 def test_export_last_writes_a_pack_and_a_summary(cli_history: Any, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "packs" / "pack.zip"
+    out.parent.mkdir()  # --out must be in an existing folder (tests/faults/test_export_out.py)
     assert main(["export", "--last", "2", "--out", str(out)]) == 0
     captured = capsys.readouterr()
     assert f"Wrote {out}" in captured.out and "1 pair(s)" in captured.out
@@ -87,3 +88,68 @@ def test_missing_file_exits_1_and_still_writes(
     assert out.exists()
     assert f"Image #{b.image.id} (Vertex AI, generation #{b.id}) is missing" in \
         capsys.readouterr().out
+
+
+# --- --out: a regular file name in an existing folder, replaced only with --force ------------
+
+
+def test_existing_out_needs_force(cli_history: Any, tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "p.zip"
+    out.write_bytes(b"an older pack")
+    assert main(["export", "--last", "2", "--out", str(out), "--quiet"]) == 2
+    assert f"error: {out} already exists. Pass --force" in capsys.readouterr().err
+    assert out.read_bytes() == b"an older pack"
+    assert main(["export", "--last", "2", "--out", str(out), "--quiet", "--force"]) == 0
+    assert "index.html" in zipfile.ZipFile(out).namelist()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "p.zip"]  # no temp left
+
+
+@pytest.mark.parametrize("target, words", [
+    ("{tmp}/full", "is not a regular file"),
+    ("/proc/self/pack.zip", "a system folder"),
+    ("{tmp}/missing/p.zip", "missing does not exist"),
+    ("{tmp}/fifo", "is not a regular file"),
+    ("{tmp}/dangling.zip", "is not a regular file"),
+])
+def test_out_that_is_not_a_regular_file_in_an_existing_folder(
+        target: str, words: str, cli_history: Any, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """{tmp}/full is a copy of /dev/full's device node (made with mknod, as root): the test
+    never points at the real /dev, so a regression cannot destroy the machine's device."""
+    import os
+    import stat
+
+    if target == "{tmp}/full":
+        try:
+            os.mknod(tmp_path / "full", 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+        except PermissionError:
+            pytest.skip("creating a device node needs root")
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "dangling.zip").symlink_to(tmp_path / "nowhere.zip")
+    out = target.replace("{tmp}", str(tmp_path))
+    for force in ([], ["--force"]):
+        assert main(["export", "--last", "2", "--out", out, "--quiet", *force]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and words in err, err
+    if target == "{tmp}/full":
+        assert stat.S_ISCHR(os.stat(out).st_mode), "a device node must never be replaced"
+    assert not (tmp_path / "nowhere.zip").exists() and not (tmp_path / "missing").exists()
+
+
+def test_a_failed_write_leaves_no_partial_pack(cli_history: Any, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Simulated disk full while the pack is written: the temp file goes, --out never appears."""
+    import errno
+
+    from playground.export import pack
+
+    def full(self: Any, zf: Any, entries: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pack._PackWriter, "_write_texts", full)
+    out = tmp_path / "p.zip"
+    assert main(["export", "--last", "2", "--out", str(out), "--quiet"]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]

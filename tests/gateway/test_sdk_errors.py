@@ -159,3 +159,18 @@ def test_unknown_routes_and_bad_json(gw: Any) -> None:
     response = httpx.get(gw.base_url + "/v1/embeddings", headers=headers)
     assert response.status_code == 404 and "error" in response.json()
     assert response.headers["x-banana-backend"] == "none"
+
+
+def test_the_sdk_does_not_repeat_paid_work_but_retries_429(gw: Any, emu: Any) -> None:
+    """With the SDK's own retries on: a 200-without-image (400) is sent once; a 429 that
+    outlasted the gateway's retries is retried by the SDK after retry-after-ms."""
+    client = openai.OpenAI(base_url=gw.base_url + "/v1", api_key=KEY, max_retries=2)
+    emu.control.script("image_safety", count=3)
+    with pytest.raises(openai.BadRequestError):
+        client.images.generate(model="nano-banana-pro", prompt="x")
+    calls = [r for r in emu.control.requests() if "generateContent" in r["path"]]
+    assert len(calls) == 1
+    emu.control.reset()
+    emu.control.script("429", platform="aistudio", count=3, retry_delay_s=0.05)
+    raw = client.images.with_raw_response.generate(model="nano-banana-pro", prompt="x")
+    assert raw.headers["x-banana-attempts"] == "1" and raw.retries_taken == 1

@@ -12,7 +12,8 @@ from playground.clients.base import platform_for
 from playground.clients.http import RetryPolicy, make_client
 from playground.config import Settings, load_settings
 from playground.domain.types import ImageRequest
-from playground.generation.run import RunOptions, generate, generate_many
+from playground.generation.fanout import generate_many
+from playground.generation.run import RunOptions, generate
 from playground.history.store import HistoryStore
 
 TOLERANCE_S = 0.05  #: within 50 ms of the injected truth
@@ -64,6 +65,9 @@ def test_success_facts_and_history(settings: Settings, store: HistoryStore, plat
 
 @pytest.mark.parametrize("platform", ["aistudio", "vertex"])
 def test_timing_truth_against_injected_delays(settings: Settings, emu: Any, platform: str) -> None:
+    # Render once first: on a slow machine the first render of a 2K image alone can take longer
+    # than the injected 0.4 s, and the emulator cannot answer before it has the image.
+    assert run(settings, None, platform).ok
     emu.control.set_latency(ttfb_s=0.4, body_s=0.3)
     result = run(settings, None, platform)
     assert result.ok
