@@ -19,11 +19,13 @@ from playground.domain.bounds import (  # noqa: F401 - re-exported: the CLI chec
     MAX_RETRY_WAIT_S,
     MAX_TIMEOUT_S,
     check_port,
+    check_range,
     check_retries,
     check_retry_wait,
     check_timeout,
 )
 from playground.domain.errors import ConfigError, PlaygroundError
+from playground.domain.gateway_keys import split_key_spec
 
 AISTUDIO_DEFAULT_BASE = "https://generativelanguage.googleapis.com"
 DEFAULT_LOCATION = "global"
@@ -117,9 +119,7 @@ class VertexSettings:
 class GatewaySettings:
     """The OpenAI-compatible gateway (playground/gateway/): who may call it and how much."""
 
-    #: (name, key) pairs from PLAYGROUND_GATEWAY_KEYS ("alice:KEY,bob:KEY" or bare keys);
-    #: the name goes on history rows and logs, the key never does.
-    keys: tuple[tuple[str, Secret], ...] = ()
+    keys: tuple[tuple[str, Secret], ...] = ()  # PLAYGROUND_GATEWAY_KEYS (domain/gateway_keys.py)
     rpm: int | None = 60  # upstream calls per key per minute; None = no limit
     daily_budget_usd: float | None = None  # estimated spend per key per UTC day; None = none
     url_ttl_s: float = 3600.0  # lifetime of response_format=url links (OpenAI's: 60 min)
@@ -289,34 +289,23 @@ def load_settings(env: Mapping[str, str] | None = None,
 
 
 def _gateway_settings(sources: list[tuple[str, Mapping[str, Any]]]) -> GatewaySettings:
+    """PLAYGROUND_GATEWAY_*: numbers finite and in range; 0 turns a limit off."""
     keys, _ = _first(sources, "PLAYGROUND_GATEWAY_KEYS")
-    rpm = _float(sources, "PLAYGROUND_GATEWAY_RPM", 60)
-    budget = _float(sources, "PLAYGROUND_GATEWAY_DAILY_BUDGET_USD", 0.0)
     target, _ = _first(sources, "PLAYGROUND_GATEWAY_IMAGEN_TARGET")
-    return GatewaySettings(
-        keys=parse_gateway_keys(keys or ""), rpm=int(rpm) if rpm > 0 else None,
-        daily_budget_usd=budget if budget > 0 else None,
-        url_ttl_s=_float(sources, "PLAYGROUND_GATEWAY_URL_TTL_S", 3600.0),
-        imagen_target=target or GatewaySettings.imagen_target,
-    )
-
-
-_MIN_GATEWAY_KEY = 16
+    names = ("PLAYGROUND_GATEWAY_RPM", "PLAYGROUND_GATEWAY_DAILY_BUDGET_USD",
+             "PLAYGROUND_GATEWAY_URL_TTL_S")
+    rpm = int(check_range(_int(sources, names[0], 60), names[0], 0, 100_000, "60",
+                          "a whole number of calls per minute"))
+    budget = check_range(_float(sources, names[1], 0.0), names[1], 0, 1e6, "20", "dollars")
+    ttl = check_range(_float(sources, names[2], 3600.0), names[2], 1, 7 * 86400, "3600",
+                      "a number of seconds")
+    return GatewaySettings(keys=parse_gateway_keys(keys or ""), rpm=rpm or None,
+                           daily_budget_usd=budget or None, url_ttl_s=ttl,
+                           imagen_target=target or GatewaySettings.imagen_target)
 
 
 def parse_gateway_keys(spec: str) -> tuple[tuple[str, Secret], ...]:
-    """"alice:KEY,bob:KEY" (or bare keys, named key-1, key-2, …) into (name, key) pairs."""
-    out: list[tuple[str, Secret]] = []
-    for n, entry in enumerate(filter(None, (e.strip() for e in spec.split(","))), start=1):
-        name, sep, key = entry.partition(":")
-        name, key = (name.strip(), key.strip()) if sep else (f"key-{n}", entry)
-        if len(key) < _MIN_GATEWAY_KEY or not name or any(name == k for k, _ in out):
-            raise ConfigError(
-                f"PLAYGROUND_GATEWAY_KEYS entry {n} is not NAME:KEY with a unique name and a key "
-                f"of at least {_MIN_GATEWAY_KEY} characters.",
-                hint="Write e.g. alice:$(openssl rand -hex 24),bob:$(openssl rand -hex 24).")
-        out.append((name, Secret(key)))
-    return tuple(out)
+    return tuple((name, Secret(key)) for name, key in split_key_spec(spec))
 
 
 def _float(sources: list[tuple[str, Mapping[str, Any]]], name: str, default: float) -> float:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from playground.domain.catalog import ModelInfo
 from playground.domain.errors import ImageDataError
 from playground.domain.turns import InputImage, describe_input
 from playground.gateway.errors import bad_param
@@ -36,12 +35,6 @@ def read_input(data: bytes, name: str, param: str) -> InputImage:
         return describe_input(data, name=name, source="upload")
     except ImageDataError as exc:
         raise bad_param(param, f"{param}: {exc.message}", "invalid_image_format") from None
-
-
-def check_count(images: tuple[InputImage, ...], info: ModelInfo, param: str) -> None:
-    if len(images) > info.max_input_images:
-        raise bad_param(param, f"{info.id} takes at most {info.max_input_images} input images; "
-                               f"{len(images)} were sent.")
 
 
 def with_system(shown_body: dict[str, Any], system: str) -> dict[str, Any]:

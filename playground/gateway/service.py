@@ -28,7 +28,7 @@ from playground.domain.options import RequestCheck, check_request
 from playground.domain.turns import InputImage
 from playground.domain.types import GenerationResult, ImageRequest
 from playground.gateway import params as p
-from playground.gateway.edits import check_count, with_system
+from playground.gateway.edits import with_system
 from playground.gateway.errors import GatewayError
 from playground.gateway.imagen import ImagenTranslation
 from playground.gateway.limits import KeyLimits, Limiter
@@ -126,7 +126,6 @@ class Gateway:
                 "it is not in Banana Split's catalog (python -m playground models lists them)"
             raise GatewayError(404, f"The model {target.model!r} cannot be served: {why}",
                                param="model", code="model_not_found")
-        check_count(inputs, info, image_param)
         size = p.map_size(params.size, params.quality, info, tier_param=tier)
         platform, route = target.platform, None
         if platform is None:

@@ -237,3 +237,17 @@ def test_gateway_settings_from_the_environment() -> None:
     assert key in settings.secrets() and key not in repr(gateway)
     defaults = load_settings(env={}).gateway
     assert (defaults.keys, defaults.rpm, defaults.daily_budget_usd) == ((), 60, None)
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("PLAYGROUND_GATEWAY_RPM", "-1"), ("PLAYGROUND_GATEWAY_RPM", "1.5"),
+    ("PLAYGROUND_GATEWAY_RPM", "1e9"), ("PLAYGROUND_GATEWAY_DAILY_BUDGET_USD", "nan"),
+    ("PLAYGROUND_GATEWAY_DAILY_BUDGET_USD", "-2"), ("PLAYGROUND_GATEWAY_URL_TTL_S", "inf"),
+    ("PLAYGROUND_GATEWAY_URL_TTL_S", "0"), ("PLAYGROUND_GATEWAY_URL_TTL_S", "soon"),
+])
+def test_gateway_numbers_are_checked_at_the_edge(name: str, value: str) -> None:
+    from playground.config import load_settings
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env={name: value})
+    assert name in str(caught.value)

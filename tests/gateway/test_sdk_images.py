@@ -77,6 +77,7 @@ def test_n_is_n_calls_each_billed_and_recorded(oai: openai.OpenAI, history: Any,
     bodies = [r["body"] for r in emu.control.requests() if "generateContent" in r["path"]]
     assert len(bodies) == 3
     assert raw.headers["x-banana-attempts"] == "1,1,1"
+    assert sorted(r.variant for r in rows) == [1, 2, 3]  # fan-out variants, one group
 
 
 def test_url_answers_expire_and_serve_history_bytes(oai: openai.OpenAI, history: Any,
@@ -112,8 +113,13 @@ def test_edit_with_one_image(oai: openai.OpenAI, history: Any, emu: Any) -> None
     assert turn["parts"][1]["inlineData"] == {"mimeType": "image/png",
                                               "data": f"<{len(source)} bytes>"}
     row = history.get(ids(answer.headers)[0])
+    # the shared input-image type: History keeps the input's facts and file, the body a label
+    (kept,) = row.request.inputs
+    assert (kept.sha256, kept.mime, kept.size_bytes, kept.width, kept.height, kept.name) == (
+        hashlib.sha256(source).hexdigest(), "image/png", len(source), 64, 48, "in.png")
+    assert history.input_bytes(kept) == source
     stored = row.request_json["contents"][0]["parts"][1]["inlineData"]["data"]
-    assert stored.startswith("[input image:") and hashlib.sha256(source).hexdigest() in stored
+    assert stored.startswith("<image/png image, ") and kept.sha256[:12] in stored
 
 
 def test_edit_with_several_images_on_vertex(oai: openai.OpenAI, history: Any, emu: Any) -> None:
@@ -129,6 +135,22 @@ def test_edit_with_several_images_on_vertex(oai: openai.OpenAI, history: Any, em
     assert [p["inlineData"]["data"] for p in parts[1:]] == [f"<{len(i)} bytes>" for i in images]
     assert sent["body"]["contents"][0]["role"] == "user"
     assert sent["body"]["generationConfig"]["imageConfig"]["aspectRatio"] == "16:9"
+    assert [i.sha256 for i in result.request.inputs] == [
+        hashlib.sha256(i).hexdigest() for i in images]
+    assert [i.name for i in result.request.inputs] == ["0.png", "1.png", "2.png"]
+
+
+def test_edit_limits_are_the_models_own(oai: openai.OpenAI, emu: Any) -> None:
+    """Count and size limits come from the shared input checks, named as the image param."""
+    with pytest.raises(openai.BadRequestError) as caught:
+        oai.images.edit(model="nano-banana-vertex", prompt="x",
+                        image=[(f"{n}.png", png(), "image/png") for n in range(4)])
+    assert caught.value.param == "image" and "at most 3" in caught.value.message
+    big = b"\x89PNG\r\n\x1a\n" + png()[8:] + b"\0" * 7_000_001
+    with pytest.raises(openai.BadRequestError) as caught:
+        oai.images.edit(model="nano-banana-pro", prompt="x", image=("big.png", big, "image/png"))
+    assert caught.value.param == "image" and "7,000,000 bytes" in caught.value.message
+    assert not [r for r in emu.control.requests() if "generateContent" in r["path"]]
 
 
 def test_edit_mask_is_refused_with_the_reason(oai: openai.OpenAI) -> None:
