@@ -28,7 +28,7 @@ def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
 
 
 def run_gateway(args: argparse.Namespace) -> int:
-    from playground.config import Secret, load_settings, missing_config_message
+    from playground.config import Secret, check_port, load_settings, missing_config_message
     from playground.domain.catalog import PLATFORMS
     from playground.domain.errors import ConfigError
     from playground.gateway.server import LOOPBACK, serve
@@ -37,6 +37,7 @@ def run_gateway(args: argparse.Namespace) -> int:
 
     try:
         settings = load_settings()
+        check_port(args.port, "--port")
     except ConfigError as exc:
         print(f"error: {exc} {exc.hint}", file=sys.stderr)
         return EXIT_USAGE

@@ -111,6 +111,8 @@ def banana_extra(outcome: Outcome) -> dict[str, Any]:
         out["route"] = job.route.header()
     if outcome.failed and outcome.succeeded:
         out["failures"] = [error_for(r).body()["error"] for r in outcome.failed]
+    if outcome.storage_problems:  # the images are answered; their rows are incomplete
+        out["history_problems"] = outcome.storage_problems
     return out
 
 

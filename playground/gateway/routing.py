@@ -3,8 +3,11 @@
 - speed: the benchmark runs' p50 total latency and success rate per platform (stored task
   records, bench/store.py), scored as expected seconds per image = p50 ÷ success rate;
 - cost: the measured cost per successful image (all tasks' estimated cost ÷ successes);
-- quality: a blind-review study's result when one covers the model (`QualityStudy`; none
-  exists yet, so `NoStudyData` answers "no study data" and the default applies).
+- quality: a blind-review study's result when one covers the model, asked through one
+  function (`QualityStudy.quality_figures`). Banana Split has no study results to read yet, so
+  `NoStudyData` answers None, the documented default applies and `x-banana-route` says so
+  (`basis=default`, `why=no blind-review study data …`); the studies plug in here
+  (docs/decisions.md "Gateway").
 
 Only default-output cells of the same model and size tier count, and only runs measured
 against Google (emulated runs count too when the gateway itself runs in demo mode, and the
@@ -83,11 +86,17 @@ class QualityFigures:
 
 
 class QualityStudy(Protocol):
+    #: what the route's header says when `quality_figures` has nothing for a model
+    why_none: str
+
     def quality_figures(self, model: str, image_size: str) -> QualityFigures | None: ...
 
 
 class NoStudyData:
-    """Until blind-review studies exist, every answer is "no study data"."""
+    """No blind-review study results exist to read: every answer is None."""
+
+    why_none = ("no blind-review study data is available to this gateway (no study results "
+                "source yet)")
 
     def quality_figures(self, model: str, image_size: str) -> QualityFigures | None:
         return None
@@ -200,7 +209,8 @@ class Router:
         platform, why = DEFAULTS[priority]
         if platform not in candidates:
             platform = candidates[0]
-        lack = ("no blind-review study covers this model yet" if priority == "quality" else
+        lack = (getattr(self.study, "why_none", "no blind-review study covers this model")
+                if priority == "quality" else
                 f"fewer than {MIN_SAMPLES} benchmark tasks on a platform for {model} at {tier}")
         return RouteDecision(priority, platform, model, tier, "default",
                              f"{lack}; the documented default: {why}", figures)

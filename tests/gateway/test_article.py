@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 
-from playground.domain.imaging import read_dimensions, sniff_format
+from playground.app.history_view import card_caption
+from playground.domain.imaging import format_name, read_dimensions, sniff_format
+from playground.domain.labels import human_bytes
 from playground.history.store import HistoryStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,13 +104,18 @@ def demo_gateway(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 
 def _in_history(store: HistoryStore, data: bytes) -> Any:
+    """The row History shows for these bytes: the same file, and the History grid's caption
+    (format · size · W×H) says what the bytes themselves are."""
     sha = hashlib.sha256(data).hexdigest()
     rows = [(r, i) for r in store.list(limit=20) for i in r.images if i.sha256 == sha]
     assert rows, "the returned image is not in History"
     result, img = rows[0]
-    assert store.original(img) == data
+    assert result.status == "ok" and store.original(img) == data
     assert (sniff_format(data), len(data), read_dimensions(data)) == (
         img.sniffed_mime, img.size_bytes, (img.width, img.height))
+    width, height = read_dimensions(data) or (0, 0)
+    shown = f"{format_name(sniff_format(data))} · {human_bytes(len(data))} · {width}×{height}"
+    assert shown in card_caption(result)
     return result, img
 
 

@@ -118,9 +118,14 @@ def test_emulated_runs_do_not_count_against_google(fresh: Any) -> None:
 def test_quality_without_a_study_falls_back_and_says_so(fresh: Any) -> None:
     raw = _ask(fresh, "auto:quality")
     assert raw.headers["x-banana-backend"] == "vertex"
-    assert "no blind-review study covers this model yet" in raw.headers["x-banana-route"]
+    route = raw.headers["x-banana-route"]
+    assert "basis=default" in route and "no blind-review study data is available" in route
+    row = fresh.gateway.store.get(int(raw.headers["x-banana-history-ids"]))
+    assert any("no blind-review study data" in n for n in row.notes)
 
     class Study:
+        why_none = "no study covers it"
+
         def quality_figures(self, model: str, image_size: str) -> QualityFigures | None:
             return QualityFigures("aistudio", 0.61, 240, "2026-11-20", "study-7")
 
