@@ -62,3 +62,27 @@ def test_gateway_refuses_bad_keys(monkeypatch: Any, capsys: Any) -> None:
     monkeypatch.setenv("PLAYGROUND_GATEWAY_KEYS", "alice:short")
     assert main(["gateway", "--demo"]) == 2
     assert "at least 16 characters" in capsys.readouterr().err
+
+
+def test_generate_imagen_sample_count_is_variants_per_instance(tmp_path: Path,
+                                                                capsys: Any) -> None:
+    payload = tmp_path / "imagen.json"
+    payload.write_text(json.dumps({"instances": [{"prompt": "a cat"}, {"prompt": "a dog"}],
+                                   "parameters": {"sampleCount": 2}}))
+    code = main(["generate", "--demo", "--imagen-payload", str(payload), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    lines = [json.loads(x) for x in captured.out.splitlines()]
+    assert [line["variant"] for line in lines] == [1, 2, 1, 2]
+    groups = [line["group_id"] for line in lines]
+    assert groups[0] == groups[1] != groups[2] == groups[3]
+
+
+def test_generate_auto_and_priority_refusals(capsys: Any) -> None:
+    assert main(["generate", "--demo", "--prompt", "x", "--priority", "cost"]) == 2
+    assert "--priority applies to --backend auto" in capsys.readouterr().err
+    assert main(["generate", "--demo", "--backend", "auto", "--continue", "1", "--prompt",
+                 "next"]) == 2
+    assert "a thread continues on its own platform" in capsys.readouterr().err
+    assert main(["generate", "--demo", "--prompt", "x", "--imagen-payload", "p.json"]) == 2
+    assert "carries its own prompt" in capsys.readouterr().err

@@ -48,18 +48,27 @@ def test_chat_with_image_output(oai: openai.OpenAI, history: Any, emu: Any) -> N
     assert completion.usage is not None and completion.usage.total_tokens
 
 
-def test_chat_with_an_input_image(oai: openai.OpenAI, emu: Any) -> None:
+def test_chat_with_an_input_image(oai: openai.OpenAI, history: Any, emu: Any) -> None:
     buf = io.BytesIO()
     Image.new("RGB", (40, 30), "blue").save(buf, format="JPEG")
     url = "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode()
-    completion = oai.chat.completions.create(
+    raw = oai.chat.completions.with_raw_response.create(
         model="nano-banana-pro",
-        messages=[{"role": "user", "content": [{"type": "text", "text": "add a cat"},
+        messages=[{"role": "system", "content": "Keep it simple."},
+                  {"role": "user", "content": [{"type": "text", "text": "add a cat"},
                                                {"type": "image_url", "image_url": {"url": url}}]}],
         extra_body={"modalities": ["image", "text"]})
-    assert sniff_format(_image(completion.choices[0].message)) == "image/jpeg"
+    assert sniff_format(_image(raw.parse().choices[0].message)) == "image/jpeg"
     (sent,) = [r for r in emu.control.requests() if "generateContent" in r["path"]]
-    assert sent["body"]["contents"][0]["parts"][1]["inlineData"]["mimeType"] == "image/jpeg"
+    # system text and an input image together: the platform's body, the image's real bytes
+    assert sent["body"]["contents"][0]["parts"][1]["inlineData"] == {
+        "mimeType": "image/jpeg", "data": f"<{len(buf.getvalue())} bytes>"}
+    assert sent["body"]["systemInstruction"] == {"parts": [{"text": "Keep it simple."}]}
+    row = history.get(ids(raw.headers)[0])
+    (kept,) = row.request.inputs
+    assert (kept.mime, kept.size_bytes, kept.width, kept.height) == (
+        "image/jpeg", len(buf.getvalue()), 40, 30)
+    assert any("systemInstruction" in n for n in row.notes)
     with pytest.raises(openai.BadRequestError, match="does not fetch URLs"):
         oai.chat.completions.create(
             model="nano-banana-pro", extra_body={"modalities": ["image"]},
