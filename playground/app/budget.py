@@ -4,6 +4,7 @@ settled with what it cost when the answer is in (history/team.py; docs/decisions
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -16,21 +17,25 @@ from playground.domain.types import GenerationResult, ImageRequest
 from playground.history.team import Charge, record_audit, release, reserve, settle
 
 
-def charge(runtime: Runtime, user: User, request: ImageRequest,
-           backends: list[str]) -> dict[str, int]:
-    """Reserve one request per backend for `user`; backend → spend id. BudgetError (audited)
-    when a cap would be passed: then nothing is sent."""
+def charge(runtime: Runtime, user: User, requests: list[tuple[str, ImageRequest]]
+           ) -> dict[str, list[int]]:
+    """Reserve each (backend, request) about to be sent for `user`; backend → spend ids.
+    BudgetError (audited) when a cap would be passed: then nothing is sent."""
     team = runtime.settings.team
     if not team.is_team:
         return {}
-    price = catalog.list_price_per_image(request.model, request.image_size)
-    charges = [Charge(user.email, b, request.model, price) for b in backends]
+    charges = [Charge(user.email, backend, r.model,
+                      catalog.list_price_per_image(r.model, r.image_size))
+               for backend, r in requests]
     try:
         ids = reserve(runtime.store, charges, team.budgets)
     except BudgetError as exc:
         record_audit(runtime.store, user.email, "budget refused", str(exc))
         raise
-    return dict(zip(backends, ids, strict=True))
+    out: dict[str, list[int]] = {}
+    for (backend, _), spend_id in zip(requests, ids, strict=True):
+        out.setdefault(backend, []).append(spend_id)
+    return out
 
 
 def charge_run(runtime: Runtime, user: User, plan: Plan) -> None:
@@ -66,12 +71,16 @@ def counted_cost(result: GenerationResult) -> float | None:
     return None
 
 
-def settler(runtime: Runtime, spend: dict[str, int],
+def settler(runtime: Runtime, spend: dict[str, list[int]],
             then: Callable[[GenerationResult], None] | None = None
             ) -> Callable[[GenerationResult], None]:
-    """The job's on_saved: settle the result's spend row, then `then`."""
+    """The job's on_saved: settle one of the result's backend's spend rows, then `then`."""
+    lock = threading.Lock()
+
     def on_saved(result: GenerationResult) -> None:
-        spend_id = spend.get(result.backend)
+        with lock:
+            left = spend.get(result.backend) or []
+            spend_id = left.pop(0) if left else None
         if spend_id is not None:
             settle(runtime.store, spend_id, generation_id=result.id,
                    cost_usd=counted_cost(result))
@@ -80,9 +89,10 @@ def settler(runtime: Runtime, spend: dict[str, int],
     return on_saved
 
 
-def refund(runtime: Runtime, spend: dict[str, int]) -> None:
+def refund(runtime: Runtime, spend: dict[str, list[int]]) -> None:
     """Forget the reservations of requests that were never sent."""
-    if spend:
-        release(runtime.store, list(spend.values()))
+    ids = [i for group in spend.values() for i in group]
+    if ids:
+        release(runtime.store, ids)
 
 

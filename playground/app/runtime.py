@@ -126,7 +126,7 @@ def build_runtime(secrets: dict[str, Any] | None = None) -> Runtime:
     except ConfigError as exc:
         config_error = f"{exc} {exc.hint}"
         settings = load_settings(env={}, secrets={})
-    store = HistoryStore(settings.data_dir, database_url=settings.database_url)
+    store = HistoryStore(settings.data_dir, database_url=settings.team.database_url)
     profile = None
     if unconfigured_platforms(settings):
         profile = settings.emulator_profile or DEFAULT_DEMO_PROFILE

@@ -149,7 +149,7 @@ def run_bench(args: argparse.Namespace) -> int:
 def _resume(args: argparse.Namespace, settings: Settings) -> int:
     from playground.history.store import HistoryStore
 
-    record = BenchStore(HistoryStore(settings.data_dir, database_url=settings.database_url)).get_run(args.resume)
+    record = BenchStore(HistoryStore(settings.data_dir, database_url=settings.team.database_url)).get_run(args.resume)
     if record is None:
         return _fail(f"There is no benchmark run {args.resume!r} in {settings.data_dir}.")
     env = record.environment
@@ -169,7 +169,7 @@ def _execute(args: argparse.Namespace, settings: Settings, environment: RunEnvir
         settings = demo.settings
         out = _Output(args.json)
         try:
-            store = HistoryStore(settings.data_dir, database_url=settings.database_url)
+            store = HistoryStore(settings.data_dir, database_url=settings.team.database_url)
             check = plan or BenchStore(store).plan_of(record)  # type: ignore[arg-type]
             missing = missing_credentials(check, settings)
             if missing:

@@ -72,7 +72,7 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         check_target(args.out, overwrite=args.force)  # before the history is even opened
         settings = load_settings()
-        store = HistoryStore(settings.data_dir, database_url=settings.database_url)
+        store = HistoryStore(settings.data_dir, database_url=settings.team.database_url)
         summary = build_review_pack(
             store, generation_ids=args.ids, image_ids=args.images, last=args.last,
             out=args.out, like_for_like=args.like_for_like, overwrite=args.force,

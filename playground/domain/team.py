@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from playground.domain.errors import ConfigError
 
@@ -71,6 +72,13 @@ class TeamSettings:
     #: email or "@domain" (lower case) → role
     users: Mapping[str, Role] = field(default_factory=dict)
     budgets: Budgets = field(default_factory=Budgets)
+    #: PLAYGROUND_DATABASE_URL, postgresql://… for a shared history; None: the SQLite file
+    database_url: str | None = None
+
+    def secrets(self) -> list[str]:
+        """The database password, for redaction."""
+        password = urlsplit(self.database_url).password if self.database_url else None
+        return [password] if password else []
 
     @property
     def is_team(self) -> bool:
@@ -172,7 +180,7 @@ def load_team(get: Callable[[str], str | None]) -> TeamSettings:
         auth=auth, auth_header=get("PLAYGROUND_AUTH_HEADER") or DEFAULT_AUTH_HEADER,
         iap_audience=get("PLAYGROUND_IAP_AUDIENCE"),
         iap_certs_url=get("PLAYGROUND_IAP_CERTS_URL") or IAP_CERTS_URL,
-        users_file=users_file, users=users,
+        users_file=users_file, users=users, database_url=get("PLAYGROUND_DATABASE_URL"),
         budgets=Budgets(
             user_daily_usd=parse_budget("PLAYGROUND_BUDGET_USER_DAILY_USD",
                                         get("PLAYGROUND_BUDGET_USER_DAILY_USD")),

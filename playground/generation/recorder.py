@@ -21,10 +21,12 @@ from playground.history.store import HistoryStore
 
 class Recorder:
     def __init__(self, store: HistoryStore, slots: Sequence[Slot], group_id: str | None, *,
-                 user_email: str | None = None) -> None:
-        """Begin one row per slot (attributed to `user_email` in team mode); StorageError
-        (after closing any row begun) if one fails."""
+                 notes: Sequence[str] = (), user_email: str | None = None) -> None:
+        """Begin one row per slot; StorageError (after closing any row begun) if one fails.
+        `notes` go on every row from the start (who asked, how: e.g. the gateway's key and
+        mapping), and stay first on its result; `user_email` attributes them (team mode)."""
         self.store = store
+        self.notes = tuple(notes)
         self.user_email = user_email
         self.rows: dict[str, int] = {}
         self.problems: list[str] = []
@@ -35,7 +37,8 @@ class Recorder:
                 req = slot.check.request
                 self.rows[slot.key] = store.begin(GenerationResult(
                     backend=slot.platform.name, request=req, status="pending", model=req.model,
-                    group_id=group_id, variant=slot.variant, user_email=user_email))
+                    group_id=group_id, variant=slot.variant, notes=list(self.notes),
+                    user_email=user_email))
         except PlaygroundError:
             self.close_unanswered(set(), status="cancelled", explanation=(
                 "Not sent: the history could not record the run's other requests."))
@@ -46,6 +49,7 @@ class Recorder:
         key = result_key(result)
         result.id = self.rows.get(key)
         result.user_email = self.user_email
+        result.notes[:0] = [n for n in self.notes if n not in result.notes]
         try:
             self.store.save(result)
         except PlaygroundError as exc:
