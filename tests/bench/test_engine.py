@@ -24,10 +24,20 @@ def spec(n_prompts: int = 4, **changes: object) -> BenchSpec:
     return base.with_(**changes)
 
 
-@pytest.fixture
-def store(open_store, tmp_path: Path) -> HistoryStore:  # type: ignore[no-untyped-def]
-    """On both engines: a benchmark's runs and tasks live in the shared history too."""
-    return open_store(tmp_path / "data")  # type: ignore[no-any-return]
+@pytest.fixture(params=["sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> HistoryStore:
+    """SQLite; the tests marked `on_both` run on PostgreSQL too (runs and tasks live in a
+    team's shared history)."""
+    url = None
+    if request.param == "postgresql":
+        from tests.pgserver import truncate_all
+
+        url = request.getfixturevalue("pg_database")
+        truncate_all(url)
+    return HistoryStore(tmp_path / "data", database_url=url)
+
+
+on_both = pytest.mark.parametrize("store", ["sqlite", "postgresql"], indirect=True)
 
 
 def run_to_end(plan, store, fake, **options):  # type: ignore[no-untyped-def]
@@ -119,6 +129,7 @@ def test_rpm_is_held_per_backend_including_retries(store: HistoryStore) -> None:
     assert aistudio[-1] - aistudio[0] >= 2 * window - jitter  # 12 starts need three windows
 
 
+@on_both
 def test_cancel_keeps_finished_results_and_resume_runs_only_the_rest(store: HistoryStore) -> None:
     fake = FakeGoogle()
     plan = plan_run(spec(n_prompts=10, concurrency=2))
@@ -169,6 +180,7 @@ def test_a_backend_without_credentials_is_refused_before_the_run(store: HistoryS
     assert BenchStore(store).list_runs() == []
 
 
+@on_both
 def test_runs_are_listed_newest_first_and_reopened(store: HistoryStore) -> None:
     fake = FakeGoogle()
     first = run_to_end(plan_run(spec(n_prompts=1, name="first")), store, fake)
