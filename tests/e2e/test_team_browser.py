@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import canary_key
+
 from .conftest import ARTIFACTS, LOOPBACK, AppServer, full_screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
@@ -33,14 +35,21 @@ USERS = """
 """
 
 
+CANARY = canary_key()  # the operator's AI Studio key: must never reach a member's browser
+
+
 @pytest.fixture(scope="module")
-def team_app(app_factory: Any, pg_database: str, tmp_path_factory: pytest.TempPathFactory
-             ) -> AppServer:
+def team_app(app_factory: Any, pg_database: str, emulator_handle: Any,
+             tmp_path_factory: pytest.TempPathFactory) -> AppServer:
+    """AI Studio on the operator's (canary) key against the session's emulator; Vertex AI in
+    the app's own demo emulator."""
     folder = tmp_path_factory.mktemp("team")
     users = folder / "users.toml"
     users.write_text(USERS)
+    emulator_handle.control.set_profile("instant")
     return app_factory(folder / "data", PLAYGROUND_AUTH="proxy", PLAYGROUND_USERS=str(users),
                        PLAYGROUND_DATABASE_URL=pg_database,
+                       GOOGLE_API_KEY=CANARY, GOOGLE_GEMINI_BASE_URL=emulator_handle.base_url,
                        PLAYGROUND_BUDGET_USER_DAILY_USD="0.20")  # one 1K/2K image, not two
 
 
@@ -65,7 +74,11 @@ def session(browser: Any, email: str | None, name: str) -> Iterator[Any]:
 
     ctx.route("**/*", guard)
     page = ctx.new_page()
+    frames: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda data: frames.append(
+        data if isinstance(data, bytes) else data.encode())))
     page.seen = seen  # type: ignore[attr-defined]
+    page.frames_received = frames  # type: ignore[attr-defined]
     try:
         yield page
     finally:
@@ -85,12 +98,12 @@ def nav_titles(page: Any) -> list[str]:
     return [t.strip().splitlines()[-1].strip() for t in links.all_inner_texts()]  # after the icon
 
 
-def generate_one(page: Any, prompt: str) -> None:
+def generate_one(page: Any, prompt: str, backend: str = "AI Studio") -> None:
     page.get_by_label("Prompt").fill(prompt)
     page.get_by_label("Prompt").press("Control+Enter")
     wait_for_app(page)
     page.get_by_role("radiogroup", name="Backend").get_by_role(
-        "radio", name="AI Studio", exact=True).click()
+        "radio", name=backend, exact=True).click()
     wait_for_app(page)
     page.get_by_role("button", name="Generate", exact=True).click()
     wait_for_app(page)
@@ -119,7 +132,7 @@ def test_signed_out_sees_nothing(browser: Any, team_app: AppServer) -> None:
 
 
 def test_member_generates_within_budget_and_images_never_touch_media(
-        browser: Any, team_app: AppServer) -> None:
+        browser: Any, team_app: AppServer, emulator_handle: Any) -> None:
     with session(browser, "ana@example.com", "member") as page:
         main = open_at(page, team_app)
         assert nav_titles(page) == ["Generate", "History", "Compare", "Compression Lab",
@@ -136,10 +149,14 @@ def test_member_generates_within_budget_and_images_never_touch_media(
         assert hashlib.sha256(saved).hexdigest()[:10] in info.value.suggested_filename
         assert saved[:8] == b"\x89PNG\r\n\x1a\n" or saved[:3] == b"\xff\xd8\xff"
         # The budget ($0.20 a day) held one image; the second is refused before it leaves.
-        sent = len(team_app.control("requests")["requests"])
+        sent = len(emulator_handle.control.requests())
         generate_one(page, "a second one does not fit")
         expect(main.get_by_text("Not sent: your daily budget is $0.20")).to_be_visible()
-        assert len(team_app.control("requests")["requests"]) == sent, "a request left"
+        assert len(emulator_handle.control.requests()) == sent, "a request left"
+        seen_by_browser = [page.content().encode(), saved,
+                           *page.frames_received]  # type: ignore[attr-defined]
+        assert page.frames_received, "no WebSocket frames were captured"  # type: ignore[attr-defined]
+        assert not [b for b in seen_by_browser if CANARY.encode() in b], "the key reached the browser"
         media = [u for u in page.seen  # type: ignore[attr-defined]
                  if urlsplit(u).path.startswith("/media/")]
         assert media == [], f"images went through Streamlit's unauthenticated /media: {media}"
@@ -182,7 +199,7 @@ def test_two_replicas_share_one_history_and_see_a_killed_ones_row(
     team_app.control("latency", {"ttfb_s": 600, "body_s": 0, "platform": "*"})
     with session(browser, "cy@example.com", "replica-a-killed") as page:
         open_at(page, team_app)
-        generate_one(page, "cut off mid-flight")
+        generate_one(page, "cut off mid-flight", backend="Vertex AI")  # the app's own emulator
         with psycopg.connect(pg_database) as conn:  # the row is written before it is sent
             row = conn.execute("SELECT id, status FROM generations WHERE prompt=%s",
                                ("cut off mid-flight",)).fetchone()
