@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from playground.domain.catalog import MODELS
 from playground.domain.errors import StudyError
 from playground.domain.labels import image_ref, platform_label
 from playground.domain.types import GenerationResult
@@ -50,10 +51,15 @@ def arm_spec(result: GenerationResult) -> dict[str, Any]:
 
 def _output_label(spec: dict[str, Any]) -> str:
     mime, quality = spec.get("output_mime_type"), spec.get("compression_quality")
-    if mime is None:
-        return "default format"
-    kind = "PNG" if mime == "image/png" else "JPEG"
-    return f"{kind} q{quality}" if quality is not None else kind
+    if mime is None:  # the platform's default, as the catalog has it (docs/wire-notes.md)
+        model = MODELS.get(str(spec.get("model")))
+        default = model.default_mime.get(str(spec.get("backend"))) if model else None
+        return f"{_kind(default)} (default)" if default else "default format"
+    return f"{_kind(mime)} q{quality}" if quality is not None else _kind(mime)
+
+
+def _kind(mime: str) -> str:
+    return {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WebP"}.get(mime, mime)
 
 
 def _part(spec: dict[str, Any], name: str) -> str:
