@@ -45,7 +45,7 @@ def test_a_study_from_both_runs_pairs_the_platforms_per_prompt(store: HistorySto
     study = create_study(store, draft)
     again = require_study(HistoryStore(store.data_dir), study.id)
     assert again.name == "Platforms" and again.question == "Which has better image quality?"
-    assert [a.label for a in again.arms] == ["AI Studio", "Vertex AI"]
+    assert [a.label for a in again.arms] == ["AI Studio · JPEG (default)", "Vertex AI · PNG (default)"]
     assert [(p.prompt, p.arm_a, p.arm_b) for p in again.pairs] == [("fox", 0, 1), ("owl", 0, 1)]
     assert again.owner == "ana" and again.is_open and again.is_emulated  # no googleapis host
     (summary,) = list_studies(store)
