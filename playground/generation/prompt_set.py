@@ -2,12 +2,13 @@
 before its request goes out (`Recorder`), so the study's images are ordinary History rows.
 
 Arms on the same platform cannot share one fan-out (a fan-out has one slot per platform and
-variant), so each prompt runs in rounds: one arm per platform per round, all at once.
+variant), so each prompt runs in rounds of one arm per platform; rounds run a few at a time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
@@ -23,6 +24,7 @@ from playground.generation.run import RunOptions
 from playground.history.store import HistoryStore
 
 MAX_RUN_IMAGES = 120  # prompts × arms: a study run now stays a few minutes at most
+PARALLEL_RUNS = 4  # fan-outs at once (each sends one request per platform)
 
 
 @dataclass
@@ -65,23 +67,30 @@ def run_arms(store: HistoryStore, arms: Sequence[ArmSetting], prompts: Sequence[
              platforms: Mapping[str, Platform], client: httpx.Client,
              options: RunOptions | None = None,
              on_result: Callable[[GenerationResult], object] | None = None) -> ArmRun:
-    """Every prompt on every arm; results stored as they land. A storage fault on one row is
-    said in `problems`, never raised; one that stops the run before sending is raised."""
+    """Every prompt on every arm, `PARALLEL_RUNS` fan-outs at a time; every row is written
+    before the first request leaves (a history that cannot be written stops the run unsent).
+    A storage fault on one answer is said in `problems`, never raised."""
     check_arms(arms, prompts)
-    run = ArmRun()
+    base = (options or RunOptions()).with_(group_id=None)
+    batches = []
     for prompt in prompts:
         for group in rounds_of(arms):
             slots = [Slot(platforms[a.platform],
                           check_request(a.request(prompt), [a.platform])) for a in group]
-            recorder = Recorder(store, slots, None)
+            batches.append((slots, Recorder(store, slots, None)))
 
-            def save(result: GenerationResult, rec: Recorder = recorder) -> None:
-                rec.save(result)
-                if on_result is not None:
-                    on_result(result)
+    def one(slots: list[Slot], recorder: Recorder) -> list[GenerationResult]:
+        def save(result: GenerationResult) -> None:
+            recorder.save(result)
+            if on_result is not None:
+                on_result(result)
 
-            base = options or RunOptions()
-            run.results += run_slots(slots, client=client, options=base.with_(group_id=None),
-                                     on_result=save)
+        return run_slots(slots, client=client, options=base, on_result=save)
+
+    run = ArmRun()
+    with ThreadPoolExecutor(max_workers=PARALLEL_RUNS, thread_name_prefix="study-run") as pool:
+        futures = [pool.submit(one, slots, recorder) for slots, recorder in batches]
+        for future, (_, recorder) in zip(futures, batches, strict=True):
+            run.results += future.result()
             run.problems += recorder.problems
     return run

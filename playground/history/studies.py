@@ -117,6 +117,14 @@ class Study(StudyDraft):
     def arm(self, index: int) -> Arm:
         return self.arms[index]
 
+    def is_revealed_to(self, viewer: str) -> bool:
+        """Results (and which arm made which image) are shown to the owner, and to everyone
+        once the study is closed; a study without an owner reveals nothing until closed."""
+        return not self.is_open or (bool(self.owner) and viewer.strip() == self.owner)
+
+    def may_close(self, viewer: str) -> bool:
+        return self.is_open and (not self.owner or viewer.strip() == self.owner)
+
 
 @dataclass(frozen=True)
 class StudySummary:
