@@ -7,9 +7,9 @@ from datetime import datetime
 
 import streamlit as st
 
-from playground.app.identity import current_reviewer
 from playground.app.runtime import Runtime
 from playground.app.text import plain
+from playground.app.vote_view import ask_reviewer_name
 from playground.bench.prompts import parse_text_prompts
 from playground.bench.store import BenchStore
 from playground.domain.errors import StudyError
@@ -40,10 +40,9 @@ def studies_list(runtime: Runtime) -> None:
 
 
 def create_form(runtime: Runtime) -> None:
-    owner = current_reviewer()
+    owner = ask_reviewer_name("Your reviewer name (you own the studies you make and see "
+                              "their results before they are closed)")
     if not owner:
-        st.info("Set your reviewer name in **Settings** first: you own the studies you make "
-                "and see their results before they are closed.")
         return
     source = st.radio("Images from", list(SOURCES), format_func=SOURCES.get, key="study_src")
     with st.form("new_study"):

@@ -62,12 +62,13 @@ def _task(study: Study, votes: list[Vote], reviewer: str) -> schedule.Task | Non
     return task_or_none
 
 
-def ask_reviewer_name() -> str:
+def ask_reviewer_name(label: str = "Your reviewer name (each reviewer votes once per pair)"
+                      ) -> str:
+    """The current reviewer, after asking for a name when there is none."""
     reviewer = current_reviewer()
     if not reviewer:
-        st.text_input("Your reviewer name (each reviewer votes once per pair)", key=REVIEWER_KEY,
-                      placeholder="e.g. Ana", persist_state="session")
-        st.info("Type your name to start voting; Settings and this browser remember it.")
+        st.text_input(label, key=REVIEWER_KEY, placeholder="e.g. Ana", persist_state="session")
+        st.info("Type your name to go on; Settings and this browser remember it.")
     return current_reviewer()
 
 
