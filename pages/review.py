@@ -9,6 +9,7 @@ from playground.app.frame import require_app_frame
 from playground.app.identity import current_reviewer
 from playground.app.runtime import get_runtime
 from playground.app.study_results_view import results_screen
+from playground.app.text import plain
 from playground.app.vote_view import vote_screen
 from playground.history.studies import require_study, votes_of
 
@@ -30,7 +31,7 @@ with error_boundary(runtime):
     study = require_study(runtime.store, study_id)
     viewer = current_reviewer()
     if study.is_revealed_to(viewer):
-        st.caption(f"Study “{study.name}” · {study.status} · link: /review?study={study.id}")
+        st.caption(f"Study “{plain(study.name)}” · {study.status} · link: /review?study={study.id}")
         shown = st.radio("Show", ["Vote", "Results"], horizontal=True, key=f"show_{study.id}")
         if shown == "Results":
             results_screen(runtime, study, votes_of(runtime.store, study.id), viewer)

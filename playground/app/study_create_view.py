@@ -35,7 +35,7 @@ def studies_list(runtime: Runtime) -> None:
     for s in studies:
         when = datetime.fromtimestamp(s.created_at).strftime("%Y-%m-%d %H:%M")
         st.page_link("pages/review.py", query_params={"study": s.id},
-                     label=f"{s.name} · {s.status} · {s.pairs} pairs · {s.votes} votes · "
+                     label=f"{plain(s.name)} · {s.status} · {s.pairs} pairs · {s.votes} votes · "
                            f"{s.reviewers} reviewer(s) · {when}", icon=":material/how_to_vote:")
 
 

@@ -199,4 +199,6 @@ def test_the_owner_sees_the_results_the_cli_prints(
     expect(main.get_by_test_id("stMetric").filter(has_text="Left image won")).to_contain_text(
         f"{left:.0%}")
     expect(main.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+    owner_frames = b"\n".join(owner.frames).decode("utf-8", errors="ignore")
+    assert GIVEAWAYS.search(owner_frames)  # the check can fail: the owner's results name arms
     full_screenshot(owner.page, ARTIFACTS / "study-results.png")
