@@ -32,6 +32,8 @@ with error_boundary(runtime):
     view.why_bigger(store, a, b)
     with st.expander("Byte breakdown: pixel data, metadata, container"):
         view.show_breakdowns(store, a, b)
+    st.subheader("Made from", anchor=False)
+    view.show_origins(store, a, b)
     st.subheader("Review notes", anchor=False)
     view.review_notes(store, a, b)
     view.export_pair(runtime, a, b)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from playground.app.chrome import error_boundary
 from playground.app.controls import request_query_params
+from playground.app.edit_actions import follow_to_generate
 from playground.app.export_button import review_pack_button
 from playground.app.frame import require_app_frame
 from playground.app.history_view import PAGE_SIZE, grid, list_caption, list_filters
@@ -11,6 +12,7 @@ from playground.app.inspector import request_inspector
 from playground.app.results import result_column
 from playground.app.runtime import get_runtime
 from playground.app.text import plain
+from playground.app.thread_view import delete_controls, thread_strip
 from playground.domain import catalog
 
 require_app_frame()
@@ -34,6 +36,7 @@ with error_boundary(runtime):
         left, right = st.columns([3, 2])
         with left:
             result_column(runtime, result, key=f"hist-{result.id}")
+            follow_to_generate()  # Continue editing, Use as input, Regenerate: on Generate
         with right:
             group = store.list(group_id=result.group_id) if result.group_id else [result]
             platforms = sorted({r.backend for r in group})
@@ -44,15 +47,8 @@ with error_boundary(runtime):
             review_pack_button(runtime, f"Export review pack ({len(ids)} generation"
                                         f"{'s' if len(ids) > 1 else ''})",
                                generation_ids=ids, key="hist-export-one")
-            if st.button("Delete this generation", key="hist-delete"):
-                st.session_state["hist_confirm"] = result.id
-            if st.session_state.get("hist_confirm") == result.id:
-                st.warning("Delete it for good, with its image files (unless another entry uses them)?")
-                if st.button("Yes, delete", key="hist-delete-yes"):
-                    store.delete(result.id or 0)
-                    st.session_state.pop("hist_confirm", None)
-                    del st.query_params["id"]
-                    st.rerun()
+            delete_controls(runtime, result)
+        thread_strip(runtime, result)
         request_inspector(runtime, [result])
     else:
         store.recover_pending()  # rows left "pending" by a process that has since died

@@ -19,11 +19,13 @@ from playground.domain.bounds import (  # noqa: F401 - re-exported: the CLI chec
     MAX_RETRY_WAIT_S,
     MAX_TIMEOUT_S,
     check_port,
+    check_range,
     check_retries,
     check_retry_wait,
     check_timeout,
 )
 from playground.domain.errors import ConfigError, PlaygroundError
+from playground.domain.gateway_keys import split_key_spec
 
 AISTUDIO_DEFAULT_BASE = "https://generativelanguage.googleapis.com"
 DEFAULT_LOCATION = "global"
@@ -114,6 +116,18 @@ class VertexSettings:
 
 
 @dataclass(frozen=True)
+class GatewaySettings:
+    """The OpenAI-compatible gateway (playground/gateway/): who may call it and how much."""
+
+    keys: tuple[tuple[str, Secret], ...] = ()  # PLAYGROUND_GATEWAY_KEYS (domain/gateway_keys.py)
+    rpm: int | None = 60  # upstream calls per key per minute; None = no limit
+    daily_budget_usd: float | None = None  # estimated spend per key per UTC day; None = none
+    url_ttl_s: float = 3600.0  # lifetime of response_format=url links (OpenAI's: 60 min)
+    imagen_target: str = "gemini-2.5-flash-image"  # what Imagen :predict payloads become
+    stream_hold_s: float = 15.0  # chat streams wait this long before sending keep-alives
+
+
+@dataclass(frozen=True)
 class Settings:
     aistudio: AiStudioSettings = field(default_factory=AiStudioSettings)
     vertex: VertexSettings = field(default_factory=VertexSettings)
@@ -124,6 +138,7 @@ class Settings:
     emulator_profile: str | None = None
     emulator_port: int = 0  # 0 = any free port
     demo_platforms: frozenset[str] = frozenset()  # platforms served by the built-in emulator
+    gateway: GatewaySettings = field(default_factory=GatewaySettings)
 
     def secrets(self) -> list[str]:
         """Every secret value these settings know of, for redaction of any text we emit: API
@@ -132,6 +147,7 @@ class Settings:
         out = [s.reveal() for s in (self.aistudio.api_key, self.vertex.express_api_key) if s]
         if self.vertex.credentials_file:
             out += credential_file_secrets(self.vertex.credentials_file)
+        out += [key.reveal() for _, key in self.gateway.keys]
         return [s for s in dict.fromkeys(out) if s]
 
     def with_demo(self, platforms: set[str], aistudio: AiStudioSettings | None,
@@ -268,7 +284,28 @@ def load_settings(env: Mapping[str, str] | None = None,
         emulator_profile=profile,
         emulator_port=check_port(_int(sources, "PLAYGROUND_EMULATOR_PORT", 0),
                                  "PLAYGROUND_EMULATOR_PORT"),
+        gateway=_gateway_settings(sources),
     )
+
+
+def _gateway_settings(sources: list[tuple[str, Mapping[str, Any]]]) -> GatewaySettings:
+    """PLAYGROUND_GATEWAY_*: numbers finite and in range; 0 turns a limit off."""
+    keys, _ = _first(sources, "PLAYGROUND_GATEWAY_KEYS")
+    target, _ = _first(sources, "PLAYGROUND_GATEWAY_IMAGEN_TARGET")
+    names = ("PLAYGROUND_GATEWAY_RPM", "PLAYGROUND_GATEWAY_DAILY_BUDGET_USD",
+             "PLAYGROUND_GATEWAY_URL_TTL_S")
+    rpm = int(check_range(_int(sources, names[0], 60), names[0], 0, 100_000, "60",
+                          "a whole number of calls per minute"))
+    budget = check_range(_float(sources, names[1], 0.0), names[1], 0, 1e6, "20", "dollars")
+    ttl = check_range(_float(sources, names[2], 3600.0), names[2], 1, 7 * 86400, "3600",
+                      "a number of seconds")
+    return GatewaySettings(keys=parse_gateway_keys(keys or ""), rpm=rpm or None,
+                           daily_budget_usd=budget or None, url_ttl_s=ttl,
+                           imagen_target=target or GatewaySettings.imagen_target)
+
+
+def parse_gateway_keys(spec: str) -> tuple[tuple[str, Secret], ...]:
+    return tuple((name, Secret(key)) for name, key in split_key_spec(spec))
 
 
 def _float(sources: list[tuple[str, Mapping[str, Any]]], name: str, default: float) -> float:

@@ -33,8 +33,9 @@ ALLOWED: dict[str, set[str]] = {
     "review": {"domain", "history", "analysis"},
     "export": {"domain", "config", "history", "analysis"},
     "bench": {"domain", "config", "clients", "history", "generation"},
+    "gateway": {"domain", "config", "clients", "history", "generation", "bench", "review"},
     "cli": {"domain", "config", "clients", "history", "generation", "analysis", "review",
-            "export", "bench", "emulator"},
+            "export", "bench", "emulator", "gateway"},
     "app": {"domain", "config", "clients", "history", "generation", "analysis", "review",
             "export", "bench"},
 }

@@ -18,7 +18,8 @@ from playground.app.slider import image_slider
 from playground.app.tasks_view import wait_for_task
 from playground.app.text import plain
 from playground.app.urlstate import notice, seed_from_url, to_url, write_to_url
-from playground.domain.imaging import format_name
+from playground.domain.errors import PlaygroundError
+from playground.domain.imaging import format_name, make_preview
 from playground.domain.labels import human_bytes, platform_label
 from playground.history.reviews import REVIEW_TAGS, Review, review_by, reviews_for, save_review
 from playground.history.store import HistoryStore
@@ -257,3 +258,30 @@ def export_pair(runtime: Runtime, a: ImageChoice, b: ImageChoice) -> None:
     review_pack_button(runtime, "Export review pack (zip: originals, manifest, metrics, offline "
                                 "index.html)", image_ids=[a.image_id, b.image_id], key="cmp-export",
                        computed=computed)
+
+
+def show_origins(store: HistoryStore, a: ImageChoice, b: ImageChoice) -> None:
+    """What each image was made from: its prompt, its place in a conversation, the images sent."""
+    for col, (side, choice) in zip(st.columns(2), (("A", a), ("B", b)), strict=True):
+        with col:
+            r = choice.result
+            turn = (r.request.turn_index or 0) + 1
+            where = (f"turn {turn} of a conversation (continues #{r.parent_id})" if r.parent_id
+                     else "a new prompt")
+            st.caption(f"{side}: #{r.id} · {platform_label(r.backend)} · {where}")
+            st.text(r.request.prompt)
+            inputs = r.request.inputs
+            if not inputs:
+                st.caption("No input images were sent with it.")
+                continue
+            for start in range(0, len(inputs), 4):
+                for cell, (n, img) in zip(st.columns(4), enumerate(inputs[start:start + 4], start),
+                                          strict=False):
+                    with cell:
+                        try:
+                            st.image(make_preview(store.input_bytes(img), max_side=160, quality=80))
+                        except (OSError, PlaygroundError):
+                            st.caption("(file missing)")
+                        st.caption(plain(f"{n + 1}. {img.name or 'image'} · "
+                                         f"{format_name(img.mime)} · {human_bytes(img.size_bytes)}"
+                                         f" · {img.width}×{img.height}"))

@@ -15,6 +15,8 @@ from playground.domain.types import ImageRequest
 
 BACKEND_OPTIONS = {"AI Studio": ["aistudio"], "Vertex AI": ["vertex"], "Both": ["aistudio", "vertex"]}
 DEFAULT_MIME = "model default"
+AUTO_RATIO = "auto"
+AUTO_LABEL = "auto (input's shape)"
 
 
 @dataclass(frozen=True)
@@ -72,19 +74,23 @@ def generation_form(*, default_retries: int, default_timeout_s: float,
     platforms = BACKEND_OPTIONS[backend or "Both"]
     with right:
         ratio_col, size_col = st.columns(2)
-        check_param("ratio", list(info.ratios))
+        ratios = [*info.ratios, AUTO_RATIO]  # the first (1:1) stays the default
+        check_param("ratio", ratios)
         check_param("size", list(info.sizes))
-        _keep_valid("ratio", list(info.ratios), info.default_ratio)
+        _keep_valid("ratio", ratios, info.default_ratio)
         _keep_valid("size", list(info.sizes), info.default_size)
-        ratio = ratio_col.selectbox("Aspect ratio", list(info.ratios), key="ratio",
-                                    bind="query-params")
+        ratio = ratio_col.selectbox("Aspect ratio", ratios, key="ratio", bind="query-params",
+                                    format_func=lambda r: AUTO_LABEL if r == AUTO_RATIO else r,
+                                    help="auto sends no aspect ratio: the model's default, or "
+                                         "the shape of the image being edited.")
         size = size_col.selectbox("Image size", list(info.sizes), key="size", bind="query-params")
         mime, quality = _output_controls(info, platforms)
     person, thoughts, level, seed, timeout_s, retries = _advanced(info, platforms, default_retries,
                                                                   default_timeout_s)
     allow = st.session_state.get("allow_unlisted", False)
     req = ImageRequest(
-        prompt=st.session_state.get("prompt") or "", model=model_id, aspect_ratio=ratio,
+        prompt=st.session_state.get("prompt") or "", model=model_id,
+        aspect_ratio=None if ratio == AUTO_RATIO else ratio,
         image_size=size, output_mime_type=mime, compression_quality=quality,
         person_generation=person, include_thoughts=thoughts, thinking_level=level, seed=seed,
         service_tier=None if st.session_state.get("tier") in (None, "standard")
@@ -154,7 +160,7 @@ def request_query_params(req: ImageRequest, platforms: list[str]) -> dict[str, s
     params = {"prompt": req.prompt, "backend": backend, "model": model_label(req.model)}
     info = catalog.MODELS.get(req.model)
     if info is not None:
-        params["ratio"] = req.aspect_ratio or info.default_ratio
+        params["ratio"] = req.aspect_ratio or AUTO_RATIO
         params["size"] = req.image_size or info.default_size
     if req.output_mime_type:
         params["mime"] = req.output_mime_type

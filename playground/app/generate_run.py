@@ -8,12 +8,15 @@ before it starts, so an error is never shown above results of an earlier run.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 from playground.app.controls import FormState
-from playground.app.results import result_column, warm_previews
+from playground.app.results import result_column, variant_card, warm_previews
 from playground.app.runtime import Runtime
 from playground.clients.http import RetryPolicy
+from playground.domain.options import RequestCheck
 from playground.generation.job import GenerationJob, describe_progress
 from playground.generation.run import RunOptions
 
@@ -30,24 +33,28 @@ def is_running() -> bool:
     return job is not None and not job.is_over
 
 
-def start_run(runtime: Runtime, form: FormState) -> GenerationJob | None:
-    """Start the form's request unless a run is already in flight (a second click is ignored)."""
+def start_run(runtime: Runtime, form: FormState, requests: Mapping[str, RequestCheck],
+              variants: int = 1) -> GenerationJob | None:
+    """Start each platform's request (`variants` times) unless a run is already in flight (a
+    second click is ignored). Every row is written before anything is sent: a history that
+    cannot be written raises StorageError here, and nothing is billed."""
     if is_running():
         return None
     options = RunOptions(policy=RetryPolicy.from_settings(runtime.settings, form.retries),
                          timeout_s=form.timeout_s)
-    job = GenerationJob(form.check, runtime.targets(form.platforms), client=runtime.client,
-                        store=runtime.store, options=options,
+    job = GenerationJob(requests, runtime.targets(list(requests)), client=runtime.client,
+                        store=runtime.store, options=options, variants=variants,
                         on_saved=warm_previews(runtime.store)).start()
     st.session_state[JOB_KEY] = job
     return job
 
 
 def result_ids(job: GenerationJob | None) -> dict[str, int]:
-    """The saved results of the session's run so far, by platform."""
+    """The saved results of the session's run so far, by slot ("aistudio", "vertex#2")."""
     if job is None:
         return {}
-    return {p.platform: p.result_id for p in job.snapshot() if p.result_id is not None}
+    return {key: p.result_id for key, p in zip(job.keys, job.snapshot(), strict=True)
+            if p.result_id is not None}
 
 
 @st.fragment(run_every=0.5)
@@ -57,13 +64,17 @@ def live_panel(runtime: Runtime) -> None:
     if job is None or job.is_over:
         st.rerun(scope="app")
         return
-    for column, prog in zip(st.columns(len(job.platforms)), job.snapshot(), strict=True):
+    progress = job.snapshot()
+    for column, platform in zip(st.columns(len(job.platforms)), job.platforms, strict=True):
         with column:
-            result = runtime.store.get(prog.result_id) if prog.result_id is not None else None
-            if result is not None:
-                result_column(runtime, result, key=f"live-{result.id}")
-            else:
-                st.info(describe_progress(prog), icon=":material/hourglass_top:")
+            for prog in (p for p in progress if p.platform == platform):
+                result = runtime.store.get(prog.result_id) if prog.result_id is not None else None
+                if result is None:
+                    st.info(describe_progress(prog), icon=":material/hourglass_top:")
+                elif prog.variant is None:
+                    result_column(runtime, result, key=f"live-{result.id}")
+                else:
+                    variant_card(runtime, result, key=f"live-{result.id}")
     if st.button("Cancel", key="gen-cancel", icon=":material/cancel:",
                  help="Stop waiting. A request already sent cannot be recalled and may be "
                       "billed; if its answer comes, it is saved to History."):

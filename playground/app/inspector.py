@@ -89,9 +89,12 @@ def body_prompt(body: dict, fallback: str) -> str:
     return fallback
 
 
-def send_raw(runtime: Runtime, form: FormState, platform: str, body: dict) -> dict[str, int]:
-    """Send the body as written; the row records the prompt the body holds, not the form's."""
-    request = form.request.with_(prompt=body_prompt(body, form.request.prompt))
+def send_raw(runtime: Runtime, form: FormState, platform: str, body: dict,
+             request: ImageRequest | None = None) -> dict[str, int]:
+    """Send the body as written; the row records the prompt the body holds, not the form's.
+    The labels of `request`'s images in the body are sent as their bytes."""
+    base = request or form.request
+    request = base.with_(prompt=body_prompt(body, base.prompt))
     options = RunOptions(policy=RetryPolicy.from_settings(runtime.settings, 0),
                          timeout_s=form.timeout_s, raw_body=body)
     result = generate(request, runtime.platforms[platform], client=runtime.client,

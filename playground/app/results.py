@@ -6,12 +6,13 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from playground.app.edit_actions import result_actions
 from playground.app.runtime import Runtime
 from playground.app.slider import SLIDER_MAX_SIDE
 from playground.app.text import plain
 from playground.domain.errors import ImageDataError
 from playground.domain.imaging import format_name
-from playground.domain.labels import human_bytes, platform_label, stats_rows
+from playground.domain.labels import cost_text, human_bytes, platform_label, seconds, stats_rows
 from playground.domain.types import GenerationResult, ImageFacts
 from playground.history.files import extension_for
 from playground.history.store import HistoryStore
@@ -67,6 +68,7 @@ def result_column(runtime: Runtime, result: GenerationResult, *, key: str) -> No
         st.caption(f":material/info: {plain(note)}")
     if img is not None:
         download_original(runtime.store, img, result, key=f"{key}-dl")
+        result_actions(runtime, result, key=key)
     if result.draft_images:
         with st.expander(f"Draft (thought) images: {len(result.draft_images)}"):
             for n, draft in enumerate(result.draft_images):
@@ -74,6 +76,25 @@ def result_column(runtime: Runtime, result: GenerationResult, *, key: str) -> No
     if result.thought_texts:
         with st.expander("Thoughts"):
             st.markdown("\n\n".join(plain(t) for t in result.thought_texts))
+
+
+def variant_card(runtime: Runtime, result: GenerationResult, *, key: str) -> None:
+    """One variant in the grid: its image, the figures that tell variants apart, its actions."""
+    img = result.image
+    with st.container(border=True):
+        st.caption(f"Variant {result.variant} · #{result.id}")
+        if img is not None:
+            try:
+                st.image(runtime.store.reduced_preview(img, SLIDER_MAX_SIDE), width="stretch")
+            except (OSError, ImageDataError) as exc:
+                st.warning(f"Cannot show this image: {plain(str(exc))}")
+            st.caption(f"{format_name(img.sniffed_mime)} · {human_bytes(img.size_bytes)} · "
+                       f"{img.width}×{img.height} · {seconds(result.timing.total_s)} · "
+                       f"{cost_text(result)}")
+            result_actions(runtime, result, key=key, is_variant=True)
+        else:
+            st.warning(plain(result.explanation or (result.error.message if result.error
+                                                    else result.status)))
 
 
 def load_results(store: HistoryStore, ids: dict[str, int]) -> list[GenerationResult]:

@@ -1,5 +1,10 @@
 """`python -m playground generate`: one prompt on AI Studio, Vertex AI or both.
 
+`--backend auto --priority speed|cost|quality` lets the gateway's routing pick the platform
+from the stored benchmark runs (playground/gateway/routing.py); `--imagen-payload FILE`
+translates an Imagen `:predict` body (playground/gateway/imagen.py; `sampleCount` → variants)
+and says Imagen is retired. Both live in cli/choices.py.
+
 Exit codes: 0 every backend returned an image; 1 a backend failed, was blocked or returned no
 image; 2 bad arguments, missing or invalid configuration (the message names the variable to
 set), or a history that cannot be used (disk full, read-only, damaged, locked: the message says
@@ -29,16 +34,25 @@ from playground.domain import catalog
 from playground.domain.turns import SIGNATURE_MODES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-BACKENDS = {"aistudio": ["aistudio"], "vertex": ["vertex"], "both": ["aistudio", "vertex"]}
+BACKENDS = {"aistudio": ["aistudio"], "vertex": ["vertex"], "both": ["aistudio", "vertex"],
+            "auto": ["aistudio", "vertex"]}
 
 
 def add_parser(subparsers: Any, name: str) -> argparse.ArgumentParser:
     p = subparsers.add_parser(name, help="send one prompt to AI Studio, Vertex AI or both")
-    p.add_argument("--prompt", required=True, help="what the image should show (or the edit)")
+    p.add_argument("--prompt", help="what the image should show (or the edit); required "
+                                     "without --imagen-payload")
     p.add_argument("--backend", choices=sorted(BACKENDS), default=None,
-                   help="default: both; with --continue, each thread's own platform")
+                   help="default: both (vertex for --imagen-payload); with --continue, each "
+                        "thread's own platform; auto: see --priority")
+    p.add_argument("--priority", choices=["speed", "cost", "quality"], default=None,
+                   help="with --backend auto: what the platform is chosen for (default speed)")
+    p.add_argument("--imagen-payload", type=Path, metavar="FILE",
+                   help="an Imagen :predict JSON body, translated to a Gemini request")
     p.add_argument("--model", default=None,
-                   help=f"model id (default {catalog.DEFAULT_MODEL}; a thread keeps its own)")
+                   help=f"model id (default {catalog.DEFAULT_MODEL}; a thread keeps its own; "
+                        "for --imagen-payload $PLAYGROUND_GATEWAY_IMAGEN_TARGET or "
+                        "gemini-2.5-flash-image)")
     p.add_argument("--aspect-ratio", help="e.g. 16:9 (default: the model's, 1:1)")
     p.add_argument("--image-size", choices=["512", "1K", "2K", "4K"])
     p.add_argument("--mime-type", choices=list(catalog.OUTPUT_MIME_TYPES), help="Vertex only")
@@ -93,12 +107,24 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_generate(args: argparse.Namespace) -> int:
+    from playground.cli import choices
     from playground.cli.inputs import read_images
     from playground.domain.errors import PlaygroundError
     from playground.generation.fanout import MAX_VARIANTS
 
+    if args.prompt is None and args.imagen_payload is None:
+        return edge.fail("--prompt is required (or --imagen-payload FILE).")
+    if args.imagen_payload is not None and (args.prompt is not None or args.image
+                                            or args.continue_ids):
+        return edge.fail("--imagen-payload carries its own prompt: leave out --prompt, --image "
+                         "and --continue.")
+    if args.backend == "auto" and args.continue_ids:
+        return edge.fail("--backend auto picks a platform for a new prompt; a thread continues "
+                         "on its own platform: leave out --backend.")
+    if args.priority is not None and args.backend != "auto":
+        return edge.fail("--priority applies to --backend auto only.")
     try:
-        prompt = edge.utf8(args.prompt, "--prompt")
+        prompt = edge.utf8(args.prompt or "", "--prompt")
         options = _options(args)
         if args.quality is not None and args.mime_type != "image/jpeg":
             return edge.fail("--quality needs --mime-type image/jpeg (it applies to JPEG only).")
@@ -110,14 +136,23 @@ def run_generate(args: argparse.Namespace) -> int:
         images = read_images(args.image, fit=args.fit_images)
         settings = _settings(args)
         out = edge.image_folder(args.out) if args.out else None
-        store, requests = _requests(args, settings, prompt, options, images, ids, signatures)
+        if args.imagen_payload is not None:
+            from playground.history.store import HistoryStore
+
+            store = HistoryStore(settings.data_dir)
+            runs = choices.imagen_runs(args, settings, variants)
+        else:
+            store, requests = _requests(args, settings, prompt, options, images, ids,
+                                        signatures)
+            runs = [choices.Run(requests, variants)]
     except PlaygroundError as exc:
         return edge.fail_with(exc)
-    checks, names = _checks(requests, args.allow_unlisted)
-    problems = [m for c in checks.values() for m in c.problems]
-    if problems:
-        return edge.fail(" ".join(dict.fromkeys(problems)))
-    return _generate_and_print(store, checks, names, settings, args, out, variants)
+    for run in runs:
+        run.checks = choices.checks(run.requests, args.allow_unlisted, auto=args.backend == "auto")
+        problems = [m for c in run.checks.values() for m in c.problems]
+        if problems and not (args.backend == "auto" and choices.open_platforms(run.checks)):
+            return edge.fail(" ".join(dict.fromkeys(problems)))
+    return _generate_and_print(store, runs, settings, args, out)
 
 
 def _settings(args: argparse.Namespace) -> Any:
@@ -163,20 +198,15 @@ def _requests(args: argparse.Namespace, settings: Any, prompt: str, options: dic
                    for p, parent in threads.items()}
 
 
-def _checks(requests: dict[str, Any], allow_unlisted: bool) -> tuple[dict[str, Any], list[str]]:
-    from playground.domain.options import check_request
-
-    checks = {p: check_request(r, [p], allow_unlisted=allow_unlisted) for p, r in requests.items()}
-    return checks, list(requests)
-
-
-def _generate_and_print(store: Any, checks: dict[str, Any], names: list[str], settings: Any,
-                        args: argparse.Namespace, out: Path | None, variants: int) -> int:
+def _generate_and_print(store: Any, runs: list[Any], settings: Any, args: argparse.Namespace,
+                        out: Path | None) -> int:
+    from playground.cli import choices
     from playground.config import missing_config_message
     from playground.domain.errors import PlaygroundError
     from playground.generation.demo import DemoEnvironment, start_demo
     from playground.generation.output import format_table, result_json
 
+    names = list(dict.fromkeys(p for run in runs for p in run.checks))
     demo = (start_demo(settings, names, latency_profile=settings.emulator_profile) if args.demo
             else DemoEnvironment(settings))
     try:
@@ -185,7 +215,14 @@ def _generate_and_print(store: Any, checks: dict[str, Any], names: list[str], se
         if missing:
             return edge.fail(" ".join(missing) + " Or pass --demo to use the built-in emulator.")
         try:
-            ordered, problems = _run(store, checks, names, settings, variants)
+            ordered, problems = [], []
+            for run in runs:
+                if args.backend == "auto":
+                    choices.route(run, store, demo.is_demo, args.priority or "speed")
+                got, said = _run(store, run.checks, list(run.checks), settings, run.variants,
+                                 run.notes)
+                ordered += got
+                problems += said
         except PlaygroundError as exc:  # credentials, or a history that cannot be used
             return edge.fail_with(exc)
     finally:
@@ -213,7 +250,7 @@ def _generate_and_print(store: Any, checks: dict[str, Any], names: list[str], se
 
 
 def _run(store: Any, requests: Any, names: list[str], settings: Any, variants: int = 1,
-         ) -> tuple[list[Any], list[str]]:
+         notes: tuple[str, ...] = ()) -> tuple[list[Any], list[str]]:
     """Load the credentials and open the history before anything is sent; write each row
     before its request goes out (`Recorder`), then the answer. A result that cannot be stored
     is still shown; the storage problem is said after it."""
@@ -230,7 +267,7 @@ def _run(store: Any, requests: Any, names: list[str], settings: Any, variants: i
         platform.auth  # noqa: B018 - a bad credentials file is a ConfigError now, not a result
     slots = plan_slots(requests, platforms, variants=variants)
     group = uuid.uuid4().hex[:12] if len(slots) > 1 else None
-    recorder = Recorder(store, slots, group)
+    recorder = Recorder(store, slots, group, notes=notes)
     try:
         with make_client(settings) as client:
             results = run_slots(slots, client=client, options=RunOptions(group_id=group),

@@ -136,9 +136,11 @@ def hint_for(err: ApiError) -> str:
         return ("The Gemini API is not offered where this request comes from (FAILED_PRECONDITION "
                 "user location). Send it from a supported country, or use Vertex AI, which serves "
                 "the same models from Google Cloud regions.")
-    if "thought_signature" in msg:
-        return ("Replay model image parts with their thoughtSignature, or use the documented "
-                "bypass value for migrated histories.")
+    if "thought_signature" in msg or "thought signature" in msg.lower():
+        return ("AI Studio requires each replayed model image to carry the thoughtSignature it "
+                "came with (Vertex does not check). Send the turn with its signatures (the "
+                "default), or, for a conversation recorded without them, with Google's bypass "
+                "value (Signatures: bypass; --signatures bypass).")
     if code == 404:
         if err.platform == "vertex" or "Publisher Model" in msg:
             return ("Vertex could not find this model here. Gemini image models are served from "

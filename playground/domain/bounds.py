@@ -54,3 +54,12 @@ def check_port(value: int, name: str) -> int:
         raise ConfigError(f"{name} must be a port number from 0 (any free port) to 65535 "
                           f"(got {_shown(value)}).", hint=_try(name, "8790"))
     return int(value)
+
+
+def check_range(value: float, name: str, low: float, high: float, example: str,
+                unit: str = "a number") -> float:
+    """Finite and within [low, high]; e.g. the gateway's limits (0 turns a limit off)."""
+    if not (math.isfinite(value) and low <= value <= high):
+        raise ConfigError(f"{name} must be {unit} from {low:g} to {high:g} "
+                          f"(got {_shown(value)}).", hint=_try(name, example))
+    return value

@@ -62,9 +62,19 @@ def stats_rows(result: GenerationResult) -> list[tuple[str, str]]:
         ("Attempts", str(len(result.attempts))),
         ("Finish reason", result.finish_reason or "—"),
     ]
+    req = result.request
+    if req.history or req.parent_id:
+        rows.append(("Turn", f"{req.turn_index + 1} (continues #{req.parent_id})"
+                             if req.parent_id else str(req.turn_index + 1)))
+    if req.inputs:
+        rows.append(("Input images", f"{len(req.inputs)} · "
+                                     f"{human_bytes(sum(i.size_bytes for i in req.inputs))}"))
     if result.usage:
         u = result.usage
-        rows.append(("Tokens", f"{count(u.prompt_tokens)} in · {count(u.candidates_tokens)} out "
+        images_in = (f" ({count(u.prompt_image_tokens)} for images)"
+                     if u.prompt_image_tokens is not None else "")
+        rows.append(("Tokens", f"{count(u.prompt_tokens)} in{images_in} · "
+                               f"{count(u.candidates_tokens)} out "
                                f"({count(u.image_output_tokens)} image) · "
                                f"{count(u.thoughts_tokens)} thinking"
                                + (f" · {tier_of(u)} tier" if tier_of(u) else "")))

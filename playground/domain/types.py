@@ -67,17 +67,22 @@ class ImageRequest:
     #: Set when Banana Split re-encoded or resized the request's images (with consent), e.g.
     #: for "Regenerate at 4K from this": the path it took, shown on the result.
     derived_from: str | None = None
+    #: A stored request's turn index, from the history's column (its replayed turns are not
+    #: kept in the request); None for a live request, which counts its history.
+    stored_turn: int | None = field(default=None, repr=False, compare=False)
 
     @property
     def turn_index(self) -> int:
         """0 for a first prompt, 1 for the first continuation, …"""
+        if self.stored_turn is not None:
+            return self.stored_turn
         return sum(1 for t in self.history if t.role == "user")
 
     def to_dict(self) -> dict[str, Any]:
         """What history stores: facts, never bytes or signatures (the thread is rebuilt from
         the parent chain; docs/decisions.md "Conversations")."""
         data = {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name not in ("inputs", "history")}
+                if f.name not in ("inputs", "history", "stored_turn")}
         data["inputs"] = [i.to_dict() for i in self.inputs]
         return data
 

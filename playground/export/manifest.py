@@ -17,14 +17,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from playground.domain.imaging import format_name
+from playground.domain.turns import InputImage
 from playground.domain.types import GenerationResult, ImageFacts, ImageRequest
 from playground.export.selection import PackImage, Selection
+from playground.history.files import extension_for
 from playground.history.reviews import Review
 
 MANIFEST_FORMAT = "banana-split-review-pack"
 MANIFEST_VERSION = 1
 REQUEST_PARAMS = tuple(f.name for f in fields(ImageRequest)
-                       if f.name not in ("prompt", "model", "inputs", "history"))
+                       if f.name not in ("prompt", "model", "inputs", "history", "stored_turn"))
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -32,6 +34,11 @@ def iso_time(epoch_s: float | None) -> str | None:
     if not epoch_s:
         return None
     return datetime.fromtimestamp(epoch_s, tz=UTC).isoformat(timespec="seconds")
+
+
+def input_pack_path(img: InputImage) -> str:
+    """Where an input image sits in the pack: once per file, named by its content."""
+    return f"inputs/{img.sha256[:16]}{extension_for(img.mime)}"
 
 
 def image_row(item: PackImage, reviews: Sequence[Review], *, file_status: str,
@@ -47,7 +54,7 @@ def image_row(item: PackImage, reviews: Sequence[Review], *, file_status: str,
     }
     row |= {f"request_{name}": getattr(r.request, name) for name in REQUEST_PARAMS}
     row |= {"turn_index": r.request.turn_index,
-            "inputs": [i.to_dict() for i in r.request.inputs]}
+            "inputs": [i.to_dict() | {"file": input_pack_path(i)} for i in r.request.inputs]}
     row |= {
         "is_draft": f.is_draft, "declared_mime": f.declared_mime, "sniffed_mime": f.sniffed_mime,
         "declared_format": format_name(f.declared_mime), "real_format": format_name(f.sniffed_mime),

@@ -223,6 +223,7 @@ class _PackWriter:
             for item in sel.images:
                 if item.image_id not in self.taken:
                     self._take(zf, item)
+            self._inputs(zf)
             self._write_texts(zf, entries)
             names = tuple(zf.namelist())
         self._tick("Done")
@@ -264,6 +265,24 @@ class _PackWriter:
         else:
             self._preview(item, data)
         return data
+
+    def _inputs(self, zf: zipfile.ZipFile) -> None:
+        """The images the user sent with each generation, once per file (inputs/)."""
+        written: set[str] = set()
+        for result in self.selection.results:
+            for img in result.request.inputs:
+                path = manifest.input_pack_path(img)
+                if path in written:
+                    continue
+                written.add(path)
+                try:
+                    data = self.store.input_bytes(img)
+                except (OSError, ImageMissingError, StorageError, UnsafePathError):
+                    self.missing.append(f"Input image {img.sha256[:16]} of generation "
+                                        f"#{result.id} is missing from the history folder; "
+                                        "the manifest lists it without the file.")
+                    continue
+                zf.writestr(self._info(path), data, compress_type=zipfile.ZIP_STORED)
 
     def _read(self, item: PackImage) -> bytes | None:
         try:

@@ -67,7 +67,7 @@ def continuation(store: HistoryStore, parent: GenerationResult, prompt: str, *,
     conversation replayed, the new instruction and any new images."""
     assert parent.id is not None
     history = store.conversation(parent.id)
-    return parent.request.with_(prompt=prompt, inputs=inputs, history=history,
+    return parent.request.with_(prompt=prompt, inputs=inputs, history=history, stored_turn=None,
                                 parent_id=parent.id, signatures=signatures,
                                 derived_from=None, **changes)
 
@@ -88,6 +88,6 @@ def regenerate_larger(store: HistoryStore, result: GenerationResult, size: str) 
         raise ConfigError("This result has no image to regenerate from.")
     ref = image_ref(result.id, image)
     reference = as_input(store, result, image)
-    return result.request.with_(image_size=size, inputs=(reference,), history=(),
+    return result.request.with_(image_size=size, inputs=(reference,), history=(), stored_turn=None,
                                 parent_id=None, signatures="replay",
                                 derived_from=f"regenerated at {size} from #{ref}")

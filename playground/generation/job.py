@@ -146,6 +146,8 @@ class GenerationJob:
 def describe_progress(prog: BackendProgress) -> str:
     """One line for the live progress box: backend, state, attempt and elapsed time."""
     name = platform_label(prog.platform)
+    if prog.variant is not None:
+        name += f" variant {prog.variant}"
     if prog.state == "queued":
         return f"{name}: starting…"
     attempt = f"attempt {prog.attempt}" if prog.attempt else "preparing"

@@ -20,9 +20,13 @@ from playground.history.store import HistoryStore
 
 
 class Recorder:
-    def __init__(self, store: HistoryStore, slots: Sequence[Slot], group_id: str | None) -> None:
-        """Begin one row per slot; StorageError (after closing any row begun) if one fails."""
+    def __init__(self, store: HistoryStore, slots: Sequence[Slot], group_id: str | None, *,
+                 notes: Sequence[str] = ()) -> None:
+        """Begin one row per slot; StorageError (after closing any row begun) if one fails.
+        `notes` go on every row from the start (who asked, how: e.g. the gateway's key and
+        mapping), and stay first on its result."""
         self.store = store
+        self.notes = tuple(notes)
         self.rows: dict[str, int] = {}
         self.problems: list[str] = []
         self.storage_errors: dict[str, StorageError] = {}
@@ -32,7 +36,7 @@ class Recorder:
                 req = slot.check.request
                 self.rows[slot.key] = store.begin(GenerationResult(
                     backend=slot.platform.name, request=req, status="pending", model=req.model,
-                    group_id=group_id, variant=slot.variant))
+                    group_id=group_id, variant=slot.variant, notes=list(self.notes)))
         except PlaygroundError:
             self.close_unanswered(set(), status="cancelled", explanation=(
                 "Not sent: the history could not record the run's other requests."))
@@ -42,6 +46,7 @@ class Recorder:
         """Fill the slot's row with its result; a storage fault is kept, never raised."""
         key = result_key(result)
         result.id = self.rows.get(key)
+        result.notes[:0] = [n for n in self.notes if n not in result.notes]
         try:
             self.store.save(result)
         except PlaygroundError as exc:

@@ -12,6 +12,7 @@ turns to replay from the parent chain, byte for byte.
 from __future__ import annotations
 
 import builtins
+import functools
 import hashlib
 import sqlite3
 from collections.abc import Iterator
@@ -27,8 +28,16 @@ from playground.history.files import SIGNATURE_MIME, ImageFiles
 MAX_TURNS = 200
 
 
+@functools.lru_cache(maxsize=4)
+def signature_file(signature: str) -> tuple[bytes, str]:
+    """A signature's file bytes and their SHA-256, computed once per save (a Pro signature is
+    ~1.45 M characters: the row and the file both need them; a few recent ones are kept)."""
+    data = signature.encode("ascii", "replace")
+    return data, hashlib.sha256(data).hexdigest()
+
+
 def signature_sha(signature: str) -> str:
-    return hashlib.sha256(signature.encode("ascii", "replace")).hexdigest()
+    return signature_file(signature)[1]
 
 
 def sent_images(request: ImageRequest) -> list[tuple[str, InputImage]]:
@@ -67,8 +76,7 @@ def files_to_write(request: ImageRequest, answer: list[TurnPart]) -> Iterator[tu
             yield img.data, img.sha256, img.mime
     for part in answer:
         if part.signature:
-            yield part.signature.encode("ascii", "replace"), signature_sha(part.signature), \
-                SIGNATURE_MIME
+            yield *signature_file(part.signature), SIGNATURE_MIME
 
 
 def used_files(conn: sqlite3.Connection, gen_ids: list[int]) -> set[tuple[str, str]]:

@@ -158,7 +158,8 @@ def result_from_row(row: sqlite3.Row, images: list[ImageFacts]) -> GenerationRes
         variant=row["variant"],
         backend=row["backend"], model=row["model"],
         request=ImageRequest.from_dict(loads(row["request_json"], {"prompt": row["prompt"]}))
-        .with_(parent_id=row["parent_id"]),  # the column: None once the parent is deleted
+        .with_(parent_id=row["parent_id"],  # the column: None once the parent is deleted
+               stored_turn=row["turn_index"]),
         status=row["status"], http_status=row["http_status"],
         timing=Timing(row["ttfb_s"], row["total_s"]),
         attempts=[Attempt(**a) for a in loads(row["attempts_json"], [])],

@@ -172,3 +172,22 @@ def test_verdict_with_too_few_samples_is_inconclusive() -> None:
     few = compare([1.0] * (MIN_SAMPLES - 1), [2.0] * 10, metric="total_s", a_label="A",
                   b_label="B")
     assert few.significant is None and few.ratio is None and "too few" in few.text
+
+
+def test_report_columns_show_the_percentile_their_header_names() -> None:
+    """A known sample whose p50, p90, p95 and p99 all differ: each under its own header."""
+    from playground.bench.report import LATENCY_HEADERS, stats_rows
+    from playground.bench.stats import GroupStats
+
+    ttfb = [float(v) for v in range(1, 101)]  # p50 50.5, p90 90.1, p95 95.05, p99 99.01
+    total = [2 * v for v in ttfb]
+    stats = GroupStats(count=100, successes=100, success_rate=1.0, failures={}, attempts=100,
+                       attempt_errors={}, ttfb=latency_stats(ttfb, seed=1),
+                       total=latency_stats(total, seed=1))
+    _, latency = stats_rows([("AI Studio", stats)])
+    expected = {"p50 [95% CI] s": 50.5, "p90": 90.1, "p95": 95.05, "p99": 99.01, "mean": 50.5}
+    for row, scale in zip(latency, (1, 2), strict=True):
+        cells = dict(zip(LATENCY_HEADERS, row, strict=True))
+        assert cells["n"] == "100"
+        for header, value in expected.items():
+            assert cells[header].split(" ")[0] == f"{value * scale:.2f}", (header, cells[header])
