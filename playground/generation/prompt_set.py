@@ -57,10 +57,15 @@ def check_arms(arms: Sequence[ArmSetting], prompts: Sequence[str]) -> None:
         raise StudyError(f"{len(prompts)} prompts × {len(arms)} arms is more than "
                          f"{MAX_RUN_IMAGES} images.", hint="Use fewer prompts or arms.")
     for arm in arms:
-        errors = check_request(arm.request(prompts[0]), [arm.platform]).errors(arm.platform)
-        if errors:
-            raise StudyError(f"The arm {arm.platform} · {arm.model} cannot be sent: "
-                             f"{' '.join(errors)}")
+        chosen = {k for k in ("image_size", "aspect_ratio", "output_mime_type",
+                              "compression_quality") if getattr(arm, k) is not None}
+        findings = check_request(arm.request(prompts[0]), [arm.platform]).for_platform(
+            arm.platform)
+        # an option the platform drops (a note) would make the arm's label a lie
+        refused = [f.message for f in findings if f.severity == "error" or f.field in chosen]
+        if refused:
+            raise StudyError(f"The arm {arm.platform} · {arm.model} cannot be sent as set: "
+                             f"{' '.join(refused)}")
 
 
 def run_arms(store: HistoryStore, arms: Sequence[ArmSetting], prompts: Sequence[str], *,
