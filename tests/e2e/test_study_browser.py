@@ -91,9 +91,10 @@ def owner(sessions: Callable[[], Session]) -> Session:
 
 
 @pytest.fixture(scope="module")
-def study_id(owner: Session) -> str:
+def study_id(owner: Session, study_app: AppServer) -> str:
     """The owner makes the preset study from a prompt set, in the app, in demo mode."""
     owner.open("review")
+    study_app.control("reset", {})  # no fault or delay another module scripted (emulator is up)
     set_name(owner.page, "olga")
     main = owner.page.get_by_test_id("stMain")
     main.get_by_label("Prompts (one per line)").fill(PROMPTS)
