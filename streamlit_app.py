@@ -17,6 +17,7 @@ nav = st.navigation({
     "Review": [
         st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
         st.Page("pages/compression_lab.py", title="Compression Lab", icon=":material/tune:"),
+        st.Page("pages/review.py", title="Review", icon=":material/how_to_vote:"),
     ],
     "Measure": [st.Page("pages/benchmark.py", title="Benchmark", icon=":material/speed:")],
     "Setup": [st.Page("pages/settings.py", title="Settings", icon=":material/settings:")],
@@ -24,5 +25,5 @@ nav = st.navigation({
 with app_frame():
     page_style()
     remember("reviewer", "reviewer")
-    demo_banner(get_runtime())
+    demo_banner(get_runtime(), blind=nav.url_path == "review")
     nav.run()
