@@ -17,6 +17,6 @@ nav = navigation(user)
 with app_frame():
     page_style()
     remember("reviewer", "reviewer")
-    demo_banner(runtime)
+    demo_banner(runtime, blind=nav.url_path == "review")
     signed_in_as(user)
     nav.run()

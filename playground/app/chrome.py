@@ -44,10 +44,16 @@ def signed_in_as(user: User) -> None:
         st.sidebar.button("Sign out", key="sign-out", on_click=st.logout)
 
 
-def demo_banner(runtime: Runtime) -> None:
-    if runtime.config_error:
+def demo_banner(runtime: Runtime, *, blind: bool = False) -> None:
+    """`blind`: the Review page, where no platform may be named (docs/decisions.md "Blind
+    review"), says only that the images are emulated."""
+    if runtime.config_error and not blind:
         st.error(f"Configuration problem: {plain(runtime.config_error)}", icon=":material/settings:")
     if not runtime.is_demo:
+        return
+    if blind:
+        st.warning("**Demo mode** — images come from Banana Split's built-in emulator, not "
+                   "Google.", icon=":material/science:")
         return
     demo = [p for p in ("aistudio", "vertex") if p in runtime.demo_platforms]
     profile = runtime.demo_profile or "instant"

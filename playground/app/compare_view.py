@@ -13,7 +13,7 @@ from playground.analysis import crops
 from playground.analysis.explain import explain_size_difference
 from playground.app import analysis_cache as cache
 from playground.app.export_button import review_pack_button
-from playground.app.identity import current_user, require
+from playground.app.identity import current_reviewer, current_user, require
 from playground.app.media import show_image
 from playground.app.runtime import Runtime
 from playground.app.slider import image_slider
@@ -230,10 +230,8 @@ def why_bigger(store: HistoryStore, a: ImageChoice, b: ImageChoice) -> None:
 
 def review_notes(store: HistoryStore, a: ImageChoice, b: ImageChoice) -> None:
     user = current_user()
-    if user.mode == "none":
-        reviewer = str(st.session_state.get("reviewer") or "").strip()
-    else:  # team mode: notes carry the signed-in email, and only members write them
-        reviewer = user.label if user.may("review") else ""
+    # Team mode: notes carry the signed-in email, and only members write them.
+    reviewer = current_reviewer() if user.may("review") else ""
     if not reviewer and user.mode == "none":
         st.info("Set your reviewer name in **Settings** to rate these images.")
         st.page_link("pages/settings.py", label="Open Settings", icon=":material/settings:")

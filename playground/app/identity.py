@@ -6,7 +6,9 @@ default (PLAYGROUND_AUTH=none), the one local user, who may do everything. `prox
 header a trusted proxy set on the session's first request (st.context.headers; IAP's
 `accounts.google.com:` prefix removed) and, when PLAYGROUND_IAP_AUDIENCE is set, accepts it
 only with IAP's signed JWT naming the same email. `oidc` is Streamlit's st.login (st.user).
-Anyone signed in but not in PLAYGROUND_USERS is refused.
+Anyone signed in but not in PLAYGROUND_USERS is refused. `current_reviewer()` is the name
+review notes and blind-review votes carry: the signed-in email in team mode, else the name
+typed in Settings or on the Review page (docs/decisions.md "Blind review").
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from playground.domain.team import (
     may,
 )
 
+REVIEWER_KEY = "reviewer"
 _CACHE_KEY = "_banana_identity"
 _SIGNED_IN_KEY = "_banana_signed_in_logged"
 
@@ -193,3 +196,13 @@ def audit(action: str, detail: str = "", *, once: bool = True) -> None:
     from playground.history.team import record_audit
 
     record_audit(get_runtime().store, user.email, action, detail)
+
+
+def current_reviewer() -> str:
+    """The current reviewer's name, trimmed; "" when none is set. In team mode the signed-in
+    email of a role that may vote (a stranger has none)."""
+    settings = _settings()
+    if settings.team.is_team:
+        user = current_user(settings)
+        return user.email if user.may("vote") else ""
+    return str(st.session_state.get(REVIEWER_KEY) or "").strip()

@@ -16,6 +16,7 @@ PAGES = [
     ("Create", "pages/history.py", "History", ":material/history:", "browse"),
     ("Review", "pages/compare.py", "Compare", ":material/compare:", "browse"),
     ("Review", "pages/compression_lab.py", "Compression Lab", ":material/tune:", "browse"),
+    ("Review", "pages/review.py", "Review", ":material/how_to_vote:", "vote"),
     ("Measure", "pages/benchmark.py", "Benchmark", ":material/speed:", "benchmark"),
     ("Team", "pages/usage.py", "Usage", ":material/payments:", "usage"),
     ("Team", "pages/audit.py", "Audit log", ":material/policy:", "audit"),

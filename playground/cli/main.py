@@ -1,4 +1,5 @@
-"""`python -m playground generate|emulator|bench|export|models|gateway`: the parser and the dispatch.
+"""`python -m playground generate|emulator|bench|export|models|gateway|study`: the parser and the
+dispatch.
 
 Each subcommand lives in its own module with `add_parser(subparsers, name)`, which sets the
 function that runs it. Exit codes: 0 ok, 1 a backend failed, 2 bad input or configuration, or a
@@ -19,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "bench": "playground.cli.bench",
     "export": "playground.cli.export",
     "gateway": "playground.cli.gateway",
+    "study": "playground.cli.study",
 }
 
 

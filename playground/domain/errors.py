@@ -23,6 +23,7 @@
     ├─ ReviewError              a review note that cannot be saved as given
     ├─ BudgetError              a request refused before it is sent: a team's spend cap or
     │                           rate limit would be passed (team mode)
+    ├─ StudyError               a blind-review study that cannot be made, voted or read as asked
     ├─ ExportSelectionError     a review-pack selection that matches nothing
     └─ ExportTargetError        a path a review pack cannot be written to (a folder, a device…)
 
@@ -223,6 +224,12 @@ class ImageWriteError(StorageError):
 
 class ReviewError(PlaygroundError):
     """A review note that cannot be saved as given (rating out of range, unknown tag)."""
+
+
+class StudyError(PlaygroundError):
+    """A blind-review study that cannot be made (fewer than two arms, no comparable pair), a
+    vote that cannot be recorded (closed study, no reviewer name, unknown choice), or a study
+    id that matches nothing."""
 
 
 class ExportSelectionError(PlaygroundError):

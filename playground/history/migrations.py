@@ -205,6 +205,65 @@ CREATE TABLE audit (
 CREATE INDEX audit_created ON audit(created_at DESC)
 """
 
+#: Blind review (docs/decisions.md "Blind review"): a study, its arms (the settings compared),
+#: its pairs (two stored images of one prompt from two arms) and the votes. A vote keeps which
+#: image of the pair was shown on the left, so position bias can be measured; reviewer and
+#: owner are plain text (a remembered name today, a signed-in user in team mode). One vote per
+#: reviewer per pair, plus at most one hidden repeat. Plain SQL that PostgreSQL also takes.
+V7_STUDIES = """
+CREATE TABLE studies (
+    id TEXT PRIMARY KEY,
+    created_at REAL NOT NULL,
+    name TEXT NOT NULL,
+    question TEXT NOT NULL,
+    votes_per_pair INTEGER NOT NULL,
+    min_votes INTEGER NOT NULL,
+    repeat_share REAL NOT NULL,
+    owner TEXT,
+    status TEXT NOT NULL,
+    closed_at REAL,
+    source TEXT NOT NULL,
+    source_ref TEXT,
+    preset TEXT,
+    environment_json TEXT
+);
+CREATE INDEX studies_created ON studies(created_at);
+CREATE TABLE study_arms (
+    study_id TEXT NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+    arm_index INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    spec_json TEXT NOT NULL,
+    PRIMARY KEY (study_id, arm_index)
+);
+CREATE TABLE study_pairs (
+    study_id TEXT NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+    pair_index INTEGER NOT NULL,
+    prompt TEXT NOT NULL,
+    arm_a INTEGER NOT NULL,
+    arm_b INTEGER NOT NULL,
+    image_a INTEGER REFERENCES images(id) ON DELETE SET NULL,
+    image_b INTEGER REFERENCES images(id) ON DELETE SET NULL,
+    ref_a TEXT NOT NULL,
+    ref_b TEXT NOT NULL,
+    PRIMARY KEY (study_id, pair_index)
+);
+CREATE TABLE study_votes (
+    study_id TEXT NOT NULL,
+    pair_index INTEGER NOT NULL,
+    reviewer TEXT NOT NULL,
+    is_repeat INTEGER NOT NULL DEFAULT 0,
+    left_side TEXT NOT NULL CHECK (left_side IN ('a', 'b')),
+    choice TEXT NOT NULL CHECK (choice IN ('left', 'right', 'tie', 'both_bad')),
+    comment TEXT,
+    tags_json TEXT,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (study_id, pair_index, reviewer, is_repeat),
+    FOREIGN KEY (study_id, pair_index) REFERENCES study_pairs(study_id, pair_index)
+        ON DELETE CASCADE
+);
+CREATE INDEX study_votes_reviewer ON study_votes(study_id, reviewer)
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("history", V1_HISTORY),
     ("reviews", V2_REVIEWS),
@@ -212,6 +271,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("block message", V4_BLOCK_MESSAGE),
     ("write-ahead rows", V5_WRITE_AHEAD),
     ("conversations", V6_CONVERSATIONS),
+    ("studies", V7_STUDIES),
 ]
 MIGRATIONS.append(("team", V8_TEAM))  # after "studies" (7) once it lands
 

@@ -32,7 +32,7 @@ CASE = st.sampled_from(sorted(PARAMS, key=str)).flatmap(
     lambda path: st.tuples(st.just(path),
                            st.dictionaries(st.sampled_from(PARAMS[path]), VALUES, min_size=1,
                                            max_size=4)))
-FUZZ = settings(max_examples=30, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=20, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 
