@@ -136,7 +136,7 @@ def test_member_generates_within_budget_and_images_never_touch_media(
     with session(browser, "ana@example.com", "member") as page:
         main = open_at(page, team_app)
         assert nav_titles(page) == ["Generate", "History", "Compare", "Compression Lab",
-                                    "Benchmark", "Usage"]
+                                    "Review", "Benchmark", "Usage"]
         expect(page.get_by_text("Signed in as ana@example.com · member")).to_be_visible()
         generate_one(page, "a team lighthouse")
         image = main.get_by_test_id("stImage").locator("img")
@@ -166,7 +166,7 @@ def test_member_generates_within_budget_and_images_never_touch_media(
 def test_viewer_browses_and_operator_sees_the_audit(browser: Any, team_app: AppServer) -> None:
     with session(browser, "view@example.com", "viewer") as page:
         main = open_at(page, team_app, "generate")  # a deep link to a page it may not open
-        assert nav_titles(page) == ["History", "Compare", "Compression Lab"]
+        assert nav_titles(page) == ["History", "Compare", "Compression Lab", "Review"]
         expect(main.get_by_role("button", name="Generate", exact=True)).to_have_count(0)
         expect(main.get_by_text("a team lighthouse")).to_be_visible()  # History, shared
     with session(browser, "ops@example.com", "operator") as page:
