@@ -23,6 +23,9 @@ from playground.bench.store import RunEnvironment
 from playground.bench.warmup import warm_up
 from tests.bench.conftest import Demo, skip_if_cpu_overloaded
 
+# Millisecond timing: run apart from the parallel part of the suite (scripts/test.sh).
+pytestmark = pytest.mark.timing
+
 SPEED = next(c for c in CLAIMS if c.key == "speed_1k")
 
 

@@ -20,6 +20,9 @@ from playground.emulator.latency import MEASURED, LatencyModel, model_family
 from playground.emulator.routing import parse_target
 from tests.bench.conftest import Demo, skip_if_cpu_overloaded
 
+# Millisecond timing: run apart from the parallel part of the suite (scripts/test.sh).
+pytestmark = pytest.mark.timing
+
 SMALL = {"models": ("gemini-3.1-flash-image",), "image_sizes": ("512",)}
 
 

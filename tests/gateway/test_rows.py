@@ -34,9 +34,12 @@ def test_the_row_is_pending_with_the_gateways_notes_while_the_call_is_out(
         "raw", oai.images.with_raw_response.generate(model="nano-banana-pro", prompt="a pending owl",
                                                      n=2)))
     worker.start()
-    pending = _wait_for(lambda: [r for r in history.list(limit=50)
-                                 if r.id not in before and r.status == "pending"])
-    assert len(pending) == 2 and {r.variant for r in pending} == {1, 2}
+    def both_pending() -> list[Any]:  # the rows are begun one after the other
+        rows = [r for r in history.list(limit=50) if r.id not in before and r.status == "pending"]
+        return rows if len(rows) == 2 else []
+
+    pending = _wait_for(both_pending)
+    assert {r.variant for r in pending} == {1, 2}
     assert all(any("gateway key 'alice'" in n for n in r.notes) for r in pending)
     worker.join(30)
     raw = answer["raw"]

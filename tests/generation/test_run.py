@@ -16,6 +16,9 @@ from playground.generation.fanout import generate_many
 from playground.generation.run import RunOptions, generate
 from playground.history.store import HistoryStore
 
+# Millisecond timing: run apart from the parallel part of the suite (scripts/test.sh).
+pytestmark = pytest.mark.timing
+
 TOLERANCE_S = 0.05  #: within 50 ms of the injected truth
 REQ = ImageRequest(prompt="a red fox in snow", model="gemini-3-pro-image-preview",
                    aspect_ratio="16:9", image_size="1K")
