@@ -49,6 +49,10 @@ with error_boundary(runtime):
             review_pack_button(runtime, f"Export review pack ({len(ids)} generation"
                                         f"{'s' if len(ids) > 1 else ''})",
                                generation_ids=ids, key="hist-export-one")
+            if len(ids) > 1:
+                st.page_link("pages/review.py", label="Make a blind study of these",
+                             query_params={"ids": ",".join(map(str, ids))},
+                             icon=":material/how_to_vote:")
             delete_controls(runtime, result)
         thread_strip(runtime, result)
         request_inspector(runtime, [result])
@@ -68,6 +72,9 @@ with error_boundary(runtime):
             page_ids = [r.id for r in rows if r.id is not None]
             review_pack_button(runtime, f"Export review pack of the {len(page_ids)} generations "
                                         "shown", generation_ids=page_ids, key="hist-export-page")
+            st.page_link("pages/review.py", label="Make a blind study of the generations shown",
+                         query_params={"ids": ",".join(map(str, page_ids))},
+                         icon=":material/how_to_vote:")
         clicked = grid(runtime, rows)
         if clicked is not None:
             st.query_params["id"] = str(clicked)

@@ -3,6 +3,7 @@ History, from a benchmark run, or by running the "Is Vertex's quality better?" p
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import streamlit as st
@@ -44,6 +45,9 @@ def create_form(runtime: Runtime) -> None:
                               "their results before they are closed)")
     if not owner:
         return
+    given = _ids_from_url()
+    if given and "study_src" not in st.session_state:  # History's "Make a blind study of these"
+        st.session_state["study_src"] = "ids"
     source = st.radio("Images from", list(SOURCES), format_func=SOURCES.get, key="study_src")
     with st.form("new_study"):
         name = st.text_input("Name", value=VERTEX_PRESET_NAME if source == "preset" else "",
@@ -74,11 +78,18 @@ def _source_inputs(runtime: Runtime, source: str) -> object:
     if source == "last":
         return st.number_input("How many of the latest generations", 2, 400, 10)
     if source == "ids":
-        return st.text_input("Generation ids", placeholder="e.g. 12, 13, 14, 15")
+        return st.text_input("Generation ids", value=_ids_from_url(),
+                             placeholder="e.g. 12, 13, 14, 15")
     runs = BenchStore(runtime.store).list_runs(limit=50)
     return st.selectbox("Benchmark run", [r.id for r in runs],
                         format_func=lambda rid: next(f"{r.name or r.id} ({r.id})" for r in runs
                                                      if r.id == rid))
+
+
+def _ids_from_url() -> str:
+    """`?ids=12,13,…` from History, when it is a plain list of numbers (else ignored)."""
+    text = st.query_params.get("ids", "")
+    return text if re.fullmatch(r"\d{1,18}(,\d{1,18}){1,399}", text) else ""
 
 
 def _draft(runtime: Runtime, source: str, picked: object, common: dict[str, object]

@@ -39,3 +39,25 @@ def test_a_vote_is_stored_with_the_side_shown(demo: Any) -> None:  # noqa: F811
     (vote,) = votes_of(store, study.id)
     assert (vote.reviewer, vote.choice, vote.pair_index) == ("ana", "tie", 0)
     assert any("Done" in s.value for s in at.success)
+
+
+def test_history_makes_a_study_of_the_generations_shown(demo: Any) -> None:  # noqa: F811
+    store = demo.store
+    ids = [store.save(make_result(store, "owl", png(n), backend=b, group="g"))
+           for n, b in enumerate(("aistudio", "vertex"))]
+    hist = page("pages/history.py")
+    links = [e for e in hist.get("page_link") if "blind study" in e.proto.label]
+    assert len(links) == 1 and links[0].proto.page == "review"
+    given = ",".join(map(str, sorted(ids, reverse=True)))  # the list is newest first
+    assert links[0].proto.query_string == "ids=" + given.replace(",", "%2C")
+    at = page("pages/review.py", ids=given)
+    at.text_input(key="reviewer").input("olga").run()
+    assert not at.exception, at.exception
+    assert at.radio(key="study_src").value == "ids"
+    ids_box = next(t for t in at.text_input if t.label == "Generation ids")
+    assert ids_box.value == given
+    next(t for t in at.text_input if t.label == "Name").input("owls")
+    submit = next(b for b in at.button if b.label == "Create study")
+    submit.click().run()
+    assert not at.exception, at.exception
+    assert at.query_params["study"]
