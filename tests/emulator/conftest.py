@@ -16,7 +16,7 @@ from playground.emulator import (
     make_service_account_info,
     start_emulator,
 )
-from tests.emulator.helpers import KEY, SUMMER_2026, AsgiClient, asgi
+from tests.emulator.helpers import KEY, SUMMER_2026, AsgiClient, asgi, token_for
 
 SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
 
@@ -69,6 +69,12 @@ def in_process() -> AsgiClient:
     """A default-config app in-process, shared (the render cache makes repeats cheap)."""
     return asgi()
 
+
+
+@pytest.fixture(scope="module")
+def vx(in_process: AsgiClient) -> dict[str, str]:
+    """Vertex's auth header, with a token the in-process emulator issued."""
+    return {"Authorization": f"Bearer {token_for(in_process)}"}
 
 
 @pytest.fixture(scope="session")

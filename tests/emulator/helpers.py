@@ -15,6 +15,7 @@ from PIL import Image
 from playground.emulator import EmulatorConfig, create_app
 
 KEY = "test-key-0001"
+AI = {"x-goog-api-key": KEY}  #: AI Studio's auth header with the test key
 PRO = "gemini-3-pro-image-preview"
 FLASH = "gemini-3.1-flash-image"
 FLASH25 = "gemini-2.5-flash-image"

@@ -12,9 +12,9 @@ from playground.domain.catalog import MODELS
 from playground.domain.imaging import read_dimensions
 from playground.emulator.latency import model_family
 from tests.emulator.helpers import (
+    AI,
     FLASH,
     FLASH25,
-    KEY,
     NB21,
     PRO,
     AsgiClient,
@@ -22,16 +22,8 @@ from tests.emulator.helpers import (
     body,
     final_image,
     image_parts,
-    token_for,
     vertex_path,
 )
-
-AI = {"x-goog-api-key": KEY}
-
-
-@pytest.fixture(scope="module")
-def vx(in_process: AsgiClient) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_for(in_process)}"}
 
 
 def _paths(model: str, vx: dict[str, str]) -> list[tuple[str, dict[str, str]]]:

@@ -10,9 +10,7 @@ from typing import Any
 import pytest
 
 from playground.emulator import create_app
-from tests.emulator.helpers import FLASH, KEY, PRO, aistudio_path, body
-
-AI = {"x-goog-api-key": KEY}
+from tests.emulator.helpers import AI, FLASH, KEY, PRO, aistudio_path, body
 
 
 def _sends(app: Any, path: str, payload: bytes, headers: dict[str, str]) -> list[bytes]:

@@ -15,8 +15,8 @@ from playground.domain.imaging import open_image, read_dimensions, sniff_format
 from playground.emulator.edit import EditSource, label_for, render_edit, tint_for
 from playground.emulator.render import ImageJob, RenderCache
 from tests.emulator.helpers import (
+    AI,
     FLASH,
-    KEY,
     PRO,
     AsgiClient,
     aistudio_path,
@@ -24,16 +24,8 @@ from tests.emulator.helpers import (
     final_image,
     image_parts,
     picture,
-    token_for,
     vertex_path,
 )
-
-AI = {"x-goog-api-key": KEY}
-
-
-@pytest.fixture(scope="module")
-def vx(in_process: AsgiClient) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_for(in_process)}"}
 
 
 def luma(data: bytes, size: tuple[int, int] = (48, 48)) -> np.ndarray:

@@ -11,8 +11,8 @@ from playground.domain.imaging import sniff_format
 from playground.emulator.fault_params import PARAMS
 from playground.emulator.faults import FAULT_KINDS
 from tests.emulator.helpers import (
+    AI,
     FLASH,
-    KEY,
     PRO,
     aistudio_path,
     body,
@@ -20,8 +20,6 @@ from tests.emulator.helpers import (
     parse_sse,
     vertex_path,
 )
-
-AI = {"x-goog-api-key": KEY}
 
 
 @pytest.fixture

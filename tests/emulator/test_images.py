@@ -15,27 +15,20 @@ from playground.emulator.lineup import GONE
 from playground.emulator.render import ImageJob, encode_png, render_image
 from playground.emulator.scene import render_scene
 from tests.emulator.helpers import (
+    AI,
     FLASH,
     FLASH25,
-    KEY,
     PRO,
     AsgiClient,
     aistudio_path,
     asgi,
     body,
     final_image,
-    token_for,
     vertex_path,
 )
 
-AI = {"x-goog-api-key": KEY}
 GEMINI = [m for m in gemini_models(include_retired=False) if m.family == "gemini"]
 SMALL_SIZES = ("512", "1K")
-
-
-@pytest.fixture(scope="module")
-def vx(in_process: AsgiClient) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_for(in_process)}"}
 
 
 def _cases() -> list[tuple[str, str, str]]:

@@ -13,6 +13,7 @@ from playground.domain.catalog import MODELS
 from playground.emulator import EmulatorConfig
 from playground.emulator.inputs import UNPROCESSABLE_IMAGE
 from tests.emulator.helpers import (
+    AI,
     FLASH,
     FLASH25,
     KEY,
@@ -28,13 +29,7 @@ from tests.emulator.helpers import (
     vertex_path,
 )
 
-AI = {"x-goog-api-key": KEY}
 HEIF_STUB = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
-
-
-@pytest.fixture(scope="module")
-def vx(in_process: AsgiClient) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_for(in_process)}"}
 
 
 def _post(client: AsgiClient, platform: str, vx: dict[str, str], request: dict,

@@ -16,13 +16,12 @@ import pytest
 from playground.emulator import EmulatorConfig
 from playground.emulator.latency import ARTICLE, MEASURED, LatencyModel
 from playground.emulator.routing import ApiTarget
-from tests.emulator.helpers import FLASH, KEY, PRO, aistudio_path, body, parse_sse, vertex_path
+from tests.emulator.helpers import AI, FLASH, PRO, aistudio_path, body, parse_sse, vertex_path
 
 # Millisecond timing: run apart from the parallel part of the suite (scripts/test.sh).
 pytestmark = pytest.mark.timing
 
 TOLERANCE_S = 0.05
-AI = {"x-goog-api-key": KEY}
 
 
 def _timed(client: httpx.Client, path: str, headers: dict[str, str],

@@ -11,6 +11,7 @@ from playground.domain.catalog import MODELS
 from playground.domain.imaging import read_dimensions
 from playground.emulator import EmulatorConfig
 from tests.emulator.helpers import (
+    AI,
     FLASH,
     FLASH25,
     KEY,
@@ -21,18 +22,11 @@ from tests.emulator.helpers import (
     asgi,
     body,
     final_image,
-    token_for,
     vertex_path,
 )
 
-AI = {"x-goog-api-key": KEY}
 AI_KEYS = ["name", "version", "displayName", "description", "inputTokenLimit",
            "outputTokenLimit", "supportedGenerationMethods"]
-
-
-@pytest.fixture(scope="module")
-def vx(in_process: AsgiClient) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_for(in_process)}"}
 
 
 def _all_pages(client: AsgiClient, path: str, headers: dict[str, str], key: str,

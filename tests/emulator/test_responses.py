@@ -11,9 +11,9 @@ import pytest
 from playground.domain.catalog import MODELS, image_tokens_for
 from playground.emulator import EmulatorConfig
 from tests.emulator.helpers import (
+    AI,
     FLASH,
     FLASH25,
-    KEY,
     LITE,
     NB21,
     PRO,
@@ -24,17 +24,10 @@ from tests.emulator.helpers import (
     final_image,
     image_parts,
     parse_sse,
-    token_for,
     vertex_path,
 )
 
-AI = {"x-goog-api-key": KEY}
 RFC3339_US = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
-
-
-@pytest.fixture(scope="module")
-def vx(in_process: AsgiClient) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_for(in_process)}"}
 
 
 def _post(client: AsgiClient, platform: str, headers, model=PRO, method="generateContent",

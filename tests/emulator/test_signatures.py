@@ -11,9 +11,9 @@ import pytest
 from playground.emulator import EmulatorConfig
 from playground.emulator.signatures import Signer, is_issued, issue, signing_key
 from tests.emulator.helpers import (
+    AI,
     FLASH,
     FLASH25,
-    KEY,
     LITE,
     NB21,
     PRO,
@@ -26,7 +26,6 @@ from tests.emulator.helpers import (
     vertex_path,
 )
 
-AI = {"x-goog-api-key": KEY}
 CAPTURED_BODY_BYTES = 1_040_000  # a 1K 3.1 Flash answer (vercel/ai fixture), ≈ 1.04 MB
 
 

@@ -12,9 +12,9 @@ from PIL import Image
 from playground.emulator import EmulatorConfig
 from playground.emulator.signatures import Signer
 from tests.emulator.helpers import (
+    AI,
     FLASH,
     FLASH25,
-    KEY,
     LITE,
     PRO,
     AsgiClient,
@@ -22,18 +22,11 @@ from tests.emulator.helpers import (
     asgi,
     body,
     final_image,
-    token_for,
     vertex_path,
 )
 
 ROLE_ERROR = {"error": {"code": 400, "message": "Please use a valid role: user, model.",
                         "status": "INVALID_ARGUMENT"}}
-AI = {"x-goog-api-key": KEY}
-
-
-@pytest.fixture(scope="module")
-def vx(in_process: AsgiClient) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_for(in_process)}"}
 
 
 def _png(width: int = 64, height: int = 48) -> bytes:
