@@ -14,14 +14,14 @@ from playground.analysis.explain import explain_size_difference
 from playground.app import analysis_cache as cache
 from playground.app.export_button import review_pack_button
 from playground.app.identity import current_reviewer, current_user, require
+from playground.app.inputs_view import input_thumb
 from playground.app.media import show_image
 from playground.app.runtime import Runtime
 from playground.app.slider import image_slider
 from playground.app.tasks_view import wait_for_task
 from playground.app.text import plain
 from playground.app.urlstate import notice, seed_from_url, to_url, write_to_url
-from playground.domain.errors import PlaygroundError
-from playground.domain.imaging import format_name, make_preview
+from playground.domain.imaging import format_name
 from playground.domain.labels import human_bytes, platform_label
 from playground.history.reviews import REVIEW_TAGS, Review, review_by, reviews_for, save_review
 from playground.history.store import HistoryStore
@@ -284,10 +284,11 @@ def show_origins(store: HistoryStore, a: ImageChoice, b: ImageChoice) -> None:
                 for cell, (n, img) in zip(st.columns(4), enumerate(inputs[start:start + 4], start),
                                           strict=False):
                     with cell:
-                        try:
-                            show_image(make_preview(store.input_bytes(img), max_side=160, quality=80))
-                        except (OSError, PlaygroundError):
-                            st.caption("(file missing)")
+                        thumb = input_thumb(img, store.input_bytes)
+                        if thumb is None:
+                            st.caption("(no preview: file missing or not decodable here)")
+                        else:
+                            show_image(thumb)
                         st.caption(plain(f"{n + 1}. {img.name or 'image'} · "
                                          f"{format_name(img.mime)} · {human_bytes(img.size_bytes)}"
                                          f" · {img.width}×{img.height}"))

@@ -4,6 +4,8 @@ removable, with the model's limits said before anything is sent."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from playground.app.controls import AUTO_RATIO
@@ -111,14 +113,18 @@ def add_stored(runtime: Runtime, state: EditState, result: GenerationResult,
         _first_image_added(state)
 
 
-def _thumb(img: InputImage) -> bytes | None:
-    """A small JPEG of the input, made once per image and session (not on every rerun)."""
+def input_thumb(img: InputImage, read: Callable[[InputImage], bytes] | None = None,
+                ) -> bytes | None:
+    """A small JPEG of an input image, made once per image and session (not on every rerun);
+    `read` fetches the bytes of a stored one. None when it cannot be shown (HEIC and friends
+    have no decoder here; a file gone from the store)."""
     thumbs: dict[str, bytes | None] = st.session_state.setdefault("edit_thumbs", {})
     if img.sha256 not in thumbs:
         try:
-            thumbs[img.sha256] = make_preview(img.data or b"", max_side=THUMB_SIDE, quality=80)
-        except ImageDataError:
-            thumbs[img.sha256] = None  # HEIC and friends: no decoder here
+            data = img.data if img.data is not None or read is None else read(img)
+            thumbs[img.sha256] = make_preview(data or b"", max_side=THUMB_SIDE, quality=80)
+        except (OSError, PlaygroundError):
+            thumbs[img.sha256] = None
     return thumbs[img.sha256]
 
 
@@ -135,7 +141,7 @@ def _listing(state: EditState) -> None:
         return
     for n, img in enumerate(state.inputs):
         thumb, text, buttons = st.columns([1, 4, 2], vertical_alignment="center")
-        preview = _thumb(img)
+        preview = input_thumb(img)
         if preview:
             show_image(preview, where=thumb, width=80)
         with text:

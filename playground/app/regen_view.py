@@ -4,10 +4,7 @@ pixel-peeper, with SSIM/PSNR between them and what each path cost."""
 
 from __future__ import annotations
 
-import io
-
 import streamlit as st
-from PIL import Image
 
 from playground.analysis import crops
 from playground.analysis.upscale import UpscalePaths, compare_upscale
@@ -18,24 +15,26 @@ from playground.app.slider import SLIDER_MAX_SIDE, image_slider
 from playground.app.text import plain
 from playground.domain.catalog import IMAGEN_UPSCALER, IMAGEN_UPSCALER_RETIRED
 from playground.domain.errors import PlaygroundError
-from playground.domain.imaging import make_preview
+from playground.domain.imaging import preview_of
 from playground.domain.labels import cost_text
-from playground.domain.types import GenerationResult
+from playground.domain.types import GenerationResult, ImageFacts
 from playground.history.store import HistoryStore
 
 PEEPER_SIDE = 256
 
 
 @st.cache_resource(max_entries=2, show_spinner="Resizing the original with Lanczos and measuring…")
-def _paths(sha_small: str, sha_big: str, _small: bytes, _big: bytes) -> UpscalePaths:
+def _paths(sha_small: str, sha_big: str, _store: HistoryStore, _small: ImageFacts,
+           _big: ImageFacts) -> UpscalePaths:
+    del sha_small, sha_big  # the cache key: the originals are read only on a miss
+    return compare_upscale(_store.original(_small), _store.original(_big))
+
+
+@st.cache_resource(max_entries=2)
+def _resized_preview(sha_small: str, sha_big: str, _paths: UpscalePaths) -> bytes:
+    """The slider's copy of the Lanczos resize, made once (not a PNG of the 4K per rerun)."""
     del sha_small, sha_big  # the cache key
-    return compare_upscale(_small, _big)
-
-
-def _png(img: Image.Image) -> bytes:
-    out = io.BytesIO()
-    img.save(out, "PNG")
-    return out.getvalue()
+    return preview_of(_paths.resized, SLIDER_MAX_SIDE)
 
 
 def source_of(store: HistoryStore, result: GenerationResult) -> GenerationResult | None:
@@ -52,8 +51,8 @@ def regen_panel(runtime: Runtime, result: GenerationResult) -> None:
     st.markdown(f"**{plain(result.request.derived_from or '')}: regenerated vs a Lanczos resize "
                 "of the original**")
     try:
-        small, big = store.original(source.image), store.original(result.image)
-        paths = _paths(source.image.sha256, result.image.sha256, small, big)
+        paths = _paths(source.image.sha256, result.image.sha256, store, source.image,
+                       result.image)
     except PlaygroundError as exc:
         st.warning(f"The comparison needs both originals: {plain(str(exc))}")
         return
@@ -65,7 +64,7 @@ def regen_panel(runtime: Runtime, result: GenerationResult) -> None:
         f"Cost: the resize path is the original's {cost_text(source)} (the resize runs here); "
         f"the regenerate path adds {cost_text(result)}. Imagen's upscaler ({IMAGEN_UPSCALER}) "
         f"was retired with Vertex's Imagen models on {IMAGEN_UPSCALER_RETIRED}.")
-    resized_preview = make_preview(_png(paths.resized), SLIDER_MAX_SIDE)
+    resized_preview = _resized_preview(source.image.sha256, result.image.sha256, paths)
     image_slider(resized_preview, store.reduced_preview(result.image, SLIDER_MAX_SIDE),
                  label_a=f"A · Lanczos resize of #{source.id}", label_b=f"B · regenerated #{result.id}",
                  key=(f"lanczos-{source.image.sha256}", result.image.sha256))

@@ -263,7 +263,12 @@ def make_preview(data: bytes, max_side: int = PREVIEW_MAX_SIDE, quality: int = 8
         raise ImageDataError(f"The image is too large to preview safely ({exc}).") from exc
     except Exception as exc:
         raise ImageDataError(f"Cannot preview these bytes: {exc}") from exc
-    img = to_rgb(img)
+    return preview_of(img, max_side, quality)
+
+
+def preview_of(img: Image.Image, max_side: int = PREVIEW_MAX_SIDE, quality: int = 85) -> bytes:
+    """make_preview for an image already decoded (it is not changed)."""
+    img = to_rgb(img.copy())
     # reducing_gap 1.5: box-reduce first, then Lanczos; 0.14 s instead of 0.30 s on a 4K frame
     img.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=1.5)
     out = io.BytesIO()
