@@ -36,19 +36,19 @@ def result_actions(runtime: Runtime, result: GenerationResult, *, key: str,
         return
     info = catalog.MODELS.get(result.model)
     larger = [s for s in LARGER_SIZES if info and s in info.sizes and s != result.request.image_size]
-    cols = [*st.columns(2), *(st.columns(len(larger)) if larger else [])]
+    row = st.container(horizontal=True, wrap=True)  # buttons at their own width, wrapping
     label = "Use this one" if is_variant else "Continue editing"
-    cols[0].button(label, key=f"{key}-continue", icon=":material/edit:", on_click=_continue,
+    row.button(label, key=f"{key}-continue", icon=":material/edit:", on_click=_continue,
                    args=(runtime, result, not is_variant),
                    help="Send the next instruction as a new turn of this conversation: the "
                         "earlier turns and the model's answers (with their signatures) are "
                         "replayed." + ("" if is_variant else " In Both, each platform "
                                        "continues its own thread."))
-    cols[1].button("Use as input", key=f"{key}-input", icon=":material/add_photo_alternate:",
+    row.button("Use as input", key=f"{key}-input", icon=":material/add_photo_alternate:",
                    on_click=_use_as_input, args=(runtime, result),
                    help="Add this image to the input images of a new prompt.")
-    for col, size in zip(cols[2:], larger, strict=True):
-        col.button(f"Regenerate at {size}", key=f"{key}-regen-{size}", icon=":material/zoom_in:",
+    for size in larger:
+        row.button(f"Regenerate at {size}", key=f"{key}-regen-{size}", icon=":material/zoom_in:",
                    on_click=_regenerate, args=(result, size),
                    help=f"Send this image as the reference with the same prompt at {size}, and "
                         "compare it with a Lanczos resize of this one.")
