@@ -20,6 +20,13 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
 fi
 
+# Debian's Caddy: tests/e2e/test_deploy_caddy.py runs deploy/Caddyfile in front of two replicas.
+if ! command -v caddy >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq caddy >/dev/null
+fi
+
 # The npm package juxtaposejs answers streamlit-image-comparison's CDN URLs in browser tests
 # and is checked byte-for-byte against the copy the app vendors.
 if [ ! -f tests/e2e/node_modules/juxtaposejs/build/js/juxtapose.min.js ]; then
