@@ -15,14 +15,21 @@ import shutil
 import subprocess
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ARTIFACTS, LOOPBACK, ROOT, AppServer, free_port, full_screenshot, \
-    wait_for_app, wait_http
+from .conftest import (
+    ARTIFACTS,
+    LOOPBACK,
+    ROOT,
+    AppServer,
+    free_port,
+    full_screenshot,
+    wait_for_app,
+    wait_http,
+)
 
 pytestmark = pytest.mark.e2e
 HEADER = "X-Goog-Authenticated-User-Email"
