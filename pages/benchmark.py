@@ -23,6 +23,14 @@ st.caption("Your prompts, your settings, honest statistics: medians and percenti
            "confidence intervals, failures by class, bytes by real format, cost.")
 
 
+@st.fragment(run_every=2.0)
+def elsewhere(run_id: str) -> None:
+    record = bench.get_run(run_id)
+    if record is None or record.activity() != "elsewhere":
+        st.rerun(scope="app")
+    view.elsewhere_notice(record)
+
+
 @st.fragment(run_every=1.0)
 def live(run_id: str) -> None:
     launched = view.active_runs()[run_id]
@@ -48,10 +56,13 @@ with error_boundary(runtime):
         if launched is not None and launched.phase != "over":
             live(record.id)
             st.stop()
+        if launched is None and record.activity() == "elsewhere":
+            elsewhere(record.id)
+            st.stop()
         if launched is not None and launched.error:
             st.error(f"The run stopped: {plain(launched.error)}. Finished results are saved; resume it.")
         st.caption(plain(record.environment.describe().capitalize() + "."))
-        st.caption(f"{record.finished} of {record.planned} tasks · status {record.status} · "
+        st.caption(f"{record.finished} of {record.planned} tasks · {view.ACTIVITY[record.activity()]} · "
                    f"cost ${record.cost_usd:.4f} (estimate ${record.estimate_usd or 0:.4f})")
         if record.missing and st.button(f"Resume: run the {record.missing} missing tasks",
                                         key="bench-resume"):

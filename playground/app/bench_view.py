@@ -245,12 +245,28 @@ def claims_table(store: HistoryStore, run_id: str) -> list[ClaimResult]:
     return claims
 
 
+ACTIVITY = {"here": "running", "elsewhere": "running in another process",
+            "stopped": "stopped (tasks missing)", "cancelled": "cancelled",
+            "finished": "finished", "crashed": "crashed"}
+
+
+def elsewhere_notice(record: Any) -> None:
+    """A run another process (another replica, or the CLI) is running: no Resume button, its
+    saved tasks counted from the database."""
+    who = (f"process {record.owner.pid} on {record.owner.host}" if record.owner
+           else "another process")
+    st.info(f"This run is in progress in {who}, not in this server: its tasks are saved to "
+            f"the shared history as they finish ({record.finished} of {record.planned} so far). "
+            "Cancel it where it runs.", icon=":material/dns:")
+    st.progress(record.finished / record.planned if record.planned else 0.0)
+
+
 def runs_list(bench: Any) -> None:
     runs = bench.list_runs(limit=100)
     if not runs:
         st.info("No benchmark runs yet.")
         return
-    df = pd.DataFrame([{"run": r.id, "name": r.name, "status": r.status,
+    df = pd.DataFrame([{"run": r.id, "name": r.name, "status": ACTIVITY[r.activity()],
                         "tasks": f"{r.finished}/{r.planned}", "cost": f"${r.cost_usd:.4f}",
                         "emulated": r.is_demo} for r in runs])
     st.dataframe(df, hide_index=True, width="stretch")

@@ -341,7 +341,7 @@ def resume_run(run_id: str, settings: Settings, store: HistoryStore, *,
                           hint="List runs with the Benchmark page, or check the id printed "
                                "when the run started.")
     runner = BenchRun(bench.plan_of(record), record, settings, store, **options)
-    bench.set_status(run_id, "running")
+    bench.claim(record)  # ConfigError while another process runs it
     return runner.start() if background else runner
 
 

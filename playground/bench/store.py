@@ -4,6 +4,10 @@ A run row holds the spec, the randomised task order and the skipped cells; a tas
 the moment a task finishes, pointing at its generation in history. Resuming runs the tasks that
 have no row yet. Task rows also keep the few fields the statistics need, so a run's numbers
 survive even if its generations are deleted from history (generation_id is then NULL).
+
+A run names the process that runs it (history/owner.py), so that every replica of a team
+deployment can tell "running here", "running in another process" and "stopped with tasks
+missing" apart, and a resume claims the run atomically: two replicas never run it at once.
 """
 
 from __future__ import annotations
@@ -16,11 +20,15 @@ from typing import Any
 
 from playground.bench.matrix import BenchSpec, Plan, Task, plan_run
 from playground.bench.stats import AttemptRecord, TaskRecord, task_failure_class
+from playground.domain.errors import ConfigError
 from playground.domain.types import GenerationResult
 from playground.history.engine import Connection, Row
+from playground.history.owner import Owner, is_alive, this_process
 from playground.history.store import HistoryStore
 
 RUN_STATUSES = ("running", "cancelled", "finished", "crashed")
+#: A run on another host whose last task was saved longer ago than this counts as stopped.
+STALE_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,7 @@ class RunRecord:
     finished: int = 0
     successes: int = 0
     cost_usd: float = 0.0
+    owner: Owner | None = None  # the process that runs (or last ran) it
 
     @property
     def is_demo(self) -> bool:
@@ -88,8 +97,25 @@ class RunRecord:
     def missing(self) -> int:
         return self.planned - self.finished
 
+    def activity(self, now: float | None = None) -> str:
+        """"here" (this process runs it), "elsewhere" (another live process does, or one on
+        another host saved a task in the last STALE_S), "stopped" (status running, but its
+        process is gone: tasks are missing) or the status itself."""
+        if self.status != "running":
+            return self.status
+        if self.owner is None:
+            return "stopped"
+        alive = is_alive(self.owner)
+        if alive is None:  # another host: judge by its last saved task
+            recent = (time.time() if now is None else now) - self.updated_at < STALE_S
+            return "elsewhere" if recent else "stopped"
+        if not alive:
+            return "stopped"
+        return "here" if self.owner == this_process() else "elsewhere"
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["owner"] = None if self.owner is None else asdict(self.owner)
         data["spec"] = self.spec.to_dict()
         data["environment"] = self.environment.to_json()
         data["missing"] = self.missing
@@ -135,15 +161,18 @@ class BenchStore:
         run_id = run_id or new_run_id()
         now = time.time()
         skipped = [{"cell": s.cell.to_dict(), "reason": s.reason} for s in plan.skipped]
+        me = this_process()
         with self.history.transaction() as conn:
             conn.execute(
                 "INSERT INTO bench_runs (id, created_at, updated_at, name, preset, status, "
                 "spec_json, order_json, skipped_json, notes_json, planned, estimate_usd, "
-                "environment_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "environment_json, owner_pid, owner_host, owner_started) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (run_id, now, now, plan.spec.name, plan.spec.preset, "running",
                  json.dumps(plan.spec.to_dict()), json.dumps(plan.order), json.dumps(skipped),
                  json.dumps(plan.notes), len(plan.tasks), plan.estimate_usd,
-                 json.dumps((environment or RunEnvironment()).to_json())),
+                 json.dumps((environment or RunEnvironment()).to_json()), me.pid, me.host,
+                 me.started),
             )
         run = self.get_run(run_id)
         assert run is not None
@@ -153,6 +182,26 @@ class BenchStore:
         with self.history.transaction() as conn:
             conn.execute("UPDATE bench_runs SET status=?, updated_at=? WHERE id=?",
                          (status, time.time(), run_id))
+
+    def claim(self, run: RunRecord) -> None:
+        """Make this process the run's owner before resuming it; ConfigError when another live
+        process runs it, or another replica claimed it first (compare-and-set on the owner)."""
+        if run.activity() in ("here", "elsewhere"):
+            who = f"process {run.owner.pid} on {run.owner.host}" if run.owner else "another process"
+            raise ConfigError(f"Benchmark run {run.id} is still running ({who}); resuming it "
+                              "now would send its missing tasks twice.",
+                              hint="Wait for it to finish, or cancel it where it runs.")
+        me = this_process()
+        was = (None, None, None) if run.owner is None else \
+            (run.owner.pid, run.owner.host, run.owner.started)
+        with self.history.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE bench_runs SET status='running', updated_at=?, owner_pid=?, "
+                "owner_host=?, owner_started=? WHERE id=? AND owner_pid IS ? AND owner_host IS ? "
+                "AND owner_started IS ?", (time.time(), me.pid, me.host, me.started, run.id, *was))
+        if cur.rowcount != 1:
+            raise ConfigError(f"Benchmark run {run.id} was resumed by another process just now.",
+                              hint="Open it on the Benchmark page to follow it.")
 
     def get_run(self, run_id: str) -> RunRecord | None:
         row = self._conn().execute(f"{_RUN_SELECT} WHERE r.id=? GROUP BY r.id",
@@ -229,6 +278,8 @@ def _run_from_row(row: Row) -> RunRecord:
         environment=RunEnvironment.from_json(json.loads(row["environment_json"] or "{}")),
         finished=int(row["finished"]), successes=int(row["successes"]),
         cost_usd=round(float(row["cost_usd"]), 6),
+        owner=(Owner(int(row["owner_pid"]), str(row["owner_host"]), row["owner_started"])
+               if row["owner_pid"] is not None and row["owner_host"] is not None else None),
     )
 
 

@@ -274,6 +274,11 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("studies", V7_STUDIES),
 ]
 MIGRATIONS.append(("team", V8_TEAM))  # after "studies" (7) once it lands
+MIGRATIONS.append(("bench owner", """
+ALTER TABLE bench_runs ADD COLUMN owner_pid INTEGER;
+ALTER TABLE bench_runs ADD COLUMN owner_host TEXT;
+ALTER TABLE bench_runs ADD COLUMN owner_started TEXT
+"""))  # the process running a benchmark (bench/store.py `activity`): replicas do not run one twice
 
 
 def statements(script: str) -> list[str]:

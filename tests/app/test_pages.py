@@ -235,6 +235,38 @@ def test_benchmark_page_small_demo_run(demo: Any) -> None:
     active_runs().clear()
 
 
+def test_a_run_in_another_process_is_followed_not_resumed(demo: Any) -> None:
+    """Another replica (or the CLI) runs it: the page counts its saved tasks from the shared
+    history and offers no Resume; once that process is gone, Resume is offered."""
+    import subprocess
+    import sys
+
+    from playground.bench.matrix import BenchSpec, plan_run
+    from playground.bench.store import BenchStore
+    from playground.history.owner import process_started, this_process
+
+    bench = BenchStore(demo.store)
+    run = bench.create_run(plan_run(BenchSpec(prompts=("a fox", "a lighthouse"))))
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with demo.store.transaction() as conn:
+            conn.execute("UPDATE bench_runs SET owner_pid=?, owner_host=?, owner_started=? "
+                         "WHERE id=?", (other.pid, this_process().host,
+                                        process_started(other.pid), run.id))
+        at = page("pages/benchmark.py", run=run.id)
+        assert not at.exception, at.exception
+        notice = " ".join(i.value for i in at.info)
+        assert f"in progress in process {other.pid}" in notice and "0 of 4 so far" in notice
+        assert not [b for b in at.button if b.key == "bench-resume"]
+    finally:
+        other.kill()
+        other.wait()
+    at = page("pages/benchmark.py", run=run.id)
+    assert not at.exception, at.exception
+    assert "stopped (tasks missing)" in texts(at)
+    assert [b for b in at.button if b.key == "bench-resume"]
+
+
 def test_benchmark_page_rejects_bad_input(demo: Any) -> None:
     at = page("pages/benchmark.py")
     at.multiselect(key="bench_backends").set_value([]).run()
