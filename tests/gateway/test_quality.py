@@ -80,10 +80,12 @@ def test_votes_favouring_vertex_pick_vertex(tmp_path: Path) -> None:
 
 def test_votes_favouring_ai_studio_pick_ai_studio(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path)
-    seed_study(store, vertex=5, aistudio=25, close=False)
+    seed_study(store, vertex=5, aistudio=25, close=False, name='Qualität; "A/B"\r\nX-Evil: 1')
     decision = _route(store)
     assert (decision.platform, decision.basis) == ("aistudio", "study")
-    assert " open tier=1K" in decision.header() and "vertex-preferred=17%" in decision.header()
+    header = decision.header()
+    assert '"Qualit?t? ?A/B???X-Evil: 1" open tier=1K' in header  # one ASCII line, quoted
+    assert "vertex-preferred=17%" in header and header.isascii() and "\n" not in header
 
 
 def test_an_interval_spanning_no_difference_falls_back_and_says_why(tmp_path: Path) -> None:
