@@ -120,6 +120,9 @@ class SqliteEngine:
         return conn
 
     def begin(self, conn: sqlite3.Connection) -> None:
+        if getattr(self._local, "writing", False):  # nested: SQLite refuses it at once, as before
+            conn.execute("BEGIN IMMEDIATE")
+            return
         if not self._writer.acquire(timeout=self.busy_timeout_s):
             raise sqlite3.OperationalError("database is locked")  # by this process's writers
         self._local.writing = True

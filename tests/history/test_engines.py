@@ -165,3 +165,14 @@ def test_sqlite_writers_of_one_process_queue_and_a_failed_transaction_frees_the_
     threading.Thread(target=lambda: (store.save(make_result(store, "after", png(99))),
                                      done.set()), daemon=True).start()
     assert done.wait(10), "a failed transaction kept the writer lock"
+
+
+def test_a_nested_sqlite_transaction_is_refused_at_once(tmp_path: Path) -> None:
+    """A transaction opened inside another on one thread fails straight away (SQLite's own
+    refusal), not after waiting out the busy timeout on the process's writer lock."""
+    store = HistoryStore(tmp_path)
+    with pytest.raises(StorageError, match="within a transaction"), store.transaction():
+        with store.transaction():
+            pass
+    with store.transaction() as conn:  # the writer lock was released
+        conn.execute("SELECT 1")
