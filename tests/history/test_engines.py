@@ -171,8 +171,12 @@ def test_a_nested_sqlite_transaction_is_refused_at_once(tmp_path: Path) -> None:
     """A transaction opened inside another on one thread fails straight away (SQLite's own
     refusal), not after waiting out the busy timeout on the process's writer lock."""
     store = HistoryStore(tmp_path)
-    with pytest.raises(StorageError, match="within a transaction"), store.transaction():
+
+    def inner() -> None:
         with store.transaction():
             pass
+
+    with pytest.raises(StorageError, match="within a transaction"), store.transaction():
+        inner()
     with store.transaction() as conn:  # the writer lock was released
         conn.execute("SELECT 1")
