@@ -74,9 +74,10 @@ class Engine(Protocol):
 #: One writer lock per database file and process: threads of one process queue here, woken
 #: the moment the writer before them commits, instead of meeting SQLite's busy handler, which
 #: polls with sleeps of 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50 and 100 ms
-#: (`sqliteDefaultBusyCallback`, https://www.sqlite.org/src/file?name=src/main.c): 16 gateway
-#: calls landing together waited up to ~45 ms for a 1 ms commit
-#: (benchmarks/gateway_overhead.py). Other processes still meet the busy timeout.
+#: (`sqliteDefaultBusyCallback`, https://www.sqlite.org/src/file?name=src/main.c): with 16
+#: gateway calls in flight a save took 46 ms at p95 before this lock and 15 ms after
+#: (benchmarks/gateway_overhead.py's setup, timed per phase). Other processes still meet the
+#: busy timeout.
 _WRITERS: dict[Path, threading.Lock] = {}
 _WRITERS_LOCK = threading.Lock()
 
