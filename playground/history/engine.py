@@ -75,7 +75,8 @@ class Engine(Protocol):
 #: the moment the writer before them commits, instead of meeting SQLite's busy handler, which
 #: polls with sleeps of 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50 and 100 ms
 #: (`sqliteDefaultBusyCallback`, https://www.sqlite.org/src/file?name=src/main.c): with 16
-#: gateway calls in flight a save took 46 ms at p95 before this lock and 15 ms after
+#: gateway calls in flight a save took 46 ms at p95 before this lock (and the signature hashed
+#: outside the transaction, history/store.py `save`), 15 ms after
 #: (benchmarks/gateway_overhead.py's setup, timed per phase). Other processes still meet the
 #: busy timeout.
 _WRITERS: dict[Path, threading.Lock] = {}
