@@ -1,6 +1,7 @@
 """What the gateway adds: its answer time minus the upstream call's own total.
 
-The emulator runs in a child process, the gateway (`python -m playground gateway`) in another,
+The emulator runs in a child process (Google is not in the gateway's process either: its
+rendering CPU is not the gateway's), the gateway (`python -m playground gateway`) in another,
 and this script is the client (http.client, reading every byte): overhead = the client's time
 from sending to the answer's last byte minus `x-banana-total-ms` (the upstream call, timed by
 the gateway's client). It covers parsing Google's answer, the history row and file, the base64

@@ -43,15 +43,18 @@ def open_platforms(found: dict[str, RequestCheck]) -> list[str]:
 
 
 def route(run: Run, store: Any, demo: bool, priority: str) -> None:
-    """--backend auto: keep the platform the stored benchmark runs favour; the note says why."""
+    """--backend auto: keep the platform the stored benchmark runs (speed, cost) or blind-review
+    studies (quality) favour; the note says why."""
     from playground.bench.store import BenchStore
     from playground.domain.catalog import MODELS
+    from playground.gateway.quality import StoredStudies
     from playground.gateway.routing import Router
 
     candidates = list(run.checks)
     req = run.checks[candidates[0]].request
     tier = req.image_size or MODELS[req.model].default_size
-    decision = Router(BenchStore(store), include_emulated=demo).choose(
+    studies = StoredStudies(store, include_emulated=demo)
+    decision = Router(BenchStore(store), studies, include_emulated=demo).choose(
         req.model, tier, priority, candidates)
     print(f"route: {decision.header()}", file=sys.stderr)
     run.checks = {decision.platform: run.checks[decision.platform]}

@@ -3,11 +3,13 @@
 - speed: the benchmark runs' p50 total latency and success rate per platform (stored task
   records, bench/store.py), scored as expected seconds per image = p50 ÷ success rate;
 - cost: the measured cost per successful image (all tasks' estimated cost ÷ successes);
-- quality: a blind-review study's result when one covers the model, asked through one
-  function (`QualityStudy.quality_figures`). Banana Split has no study results to read yet, so
-  `NoStudyData` answers None, the documented default applies and `x-banana-route` says so
-  (`basis=default`, `why=no blind-review study data …`); the studies plug in here
-  (docs/decisions.md "Gateway").
+- quality: the stored blind-review studies (gateway/quality.py `StoredStudies`, through
+  `QualityStudy.quality_figures`): a study with votes between AI Studio and Vertex AI on the
+  model, in their default formats, at that tier (or another tier of the model, said in the
+  figures). The platform whose share of decisive votes has its whole 95 % interval above 50 %
+  is chosen (`basis=study`); an interval that includes 50 % is "no detectable difference" and
+  the documented default applies with that reason, the study's figures still shown; with no
+  study the default applies and says so (docs/decisions.md "Gateway").
 
 Only default-output cells of the same model and size tier count, and only runs measured
 against Google (emulated runs count too when the gateway itself runs in demo mode, and the
@@ -76,13 +78,42 @@ class PlatformFigures:
 
 @dataclass(frozen=True)
 class QualityFigures:
-    """A blind-review study's verdict for one model and tier (to be filled by the study)."""
+    """A blind-review study's verdict on AI Studio against Vertex AI for one model and tier."""
 
-    preferred: str  # platform
-    win_rate: float
-    votes: int
-    as_of: str
-    study: str
+    preferred: str | None  # platform; None when the interval includes 50 % (no difference)
+    vertex_share: float  # share of the decisive votes that preferred Vertex AI
+    ci_low: float  # its Wilson 95 % interval
+    ci_high: float
+    votes: int  # decisive votes between the two platforms
+    as_of: str  # ISO day of the newest vote counted
+    study: str  # the study's id
+    name: str = ""
+    tier: str = ""  # the tier the study covered
+    status: str = "closed"  # open | closed
+    all_votes: int = 0  # with ties and "both bad"
+    emulated: bool = False
+    #: (platform, Bradley–Terry strength on the Elo scale, bootstrap 95 % low, high), once the
+    #: study has its minimum vote count
+    strengths: tuple[tuple[str, float, float, float], ...] = ()
+
+    def describe(self) -> str:
+        """ASCII, one line: what the header and the row say about the study."""
+        name = "".join(c if 32 <= ord(c) < 127 and c not in '";' else "?" for c in self.name)
+        parts = [f'study={self.study} "{name[:60]}" {self.status}', f"tier={self.tier}",
+                 f"vertex-preferred={self.vertex_share:.0%} "
+                 f"ci95={self.ci_low:.0%}-{self.ci_high:.0%}",
+                 f"decisive={self.votes} votes={self.all_votes or self.votes}"]
+        parts += [f"strength {p}={s:.0f} [{lo:.0f},{hi:.0f}]" for p, s, lo, hi in self.strengths]
+        parts.append(("emulated " if self.emulated else "") + f"as-of={self.as_of}")
+        return " ".join(parts)
+
+    def verdict(self) -> str:
+        share = (f"Vertex AI preferred in {self.vertex_share:.0%} of {self.votes} decisive "
+                 f"votes, 95 % CI {self.ci_low:.0%}-{self.ci_high:.0%}")
+        where = f"the blind-review study {self.study}" + (" (emulated)" if self.emulated else "")
+        if self.preferred is None:
+            return f"{where} found no detectable difference ({share}: the interval includes 50 %)"
+        return f"{where} preferred {self.preferred} ({share})"
 
 
 class QualityStudy(Protocol):
@@ -93,10 +124,9 @@ class QualityStudy(Protocol):
 
 
 class NoStudyData:
-    """No blind-review study results exist to read: every answer is None."""
+    """A router given no studies to read (the gateway and the CLI pass StoredStudies)."""
 
-    why_none = ("no blind-review study data is available to this gateway (no study results "
-                "source yet)")
+    why_none = "no blind-review study source was given to this router"
 
     def quality_figures(self, model: str, image_size: str) -> QualityFigures | None:
         return None
@@ -119,17 +149,16 @@ class RouteDecision:
                  f"model={self.model} tier={self.tier}"]
         parts += [f.describe() for f in self.figures]
         if self.study:
-            parts.append(f"study={self.study.study} preferred={self.study.preferred} "
-                         f"win={self.study.win_rate:.0%} votes={self.study.votes} "
-                         f"as-of={self.study.as_of}")
+            parts.append(self.study.describe())
         if self.basis != "benchmark":
             parts.append(f"why={self.reason}")
         return "; ".join(parts).encode("ascii", "replace").decode()
 
     def note(self) -> str:
         figures = "; ".join(f.describe() for f in self.figures) or "no benchmark figures"
+        study = f" Study: {self.study.describe()}." if self.study else ""
         return (f"Routed by auto:{self.priority} to {self.platform} ({self.basis}): "
-                f"{self.reason}. Figures: {figures}.")
+                f"{self.reason}. Figures: {figures}.{study}")
 
 
 @dataclass
@@ -150,6 +179,9 @@ class Router:
     def refresh(self) -> None:
         with self._lock:
             self._cache = _Cache()
+        study_refresh = getattr(self.study, "refresh", None)
+        if study_refresh is not None:
+            study_refresh()
 
     def _records(self) -> list[tuple[TaskRecord, str, bool]]:
         """Every finished task of every eligible run, with its run and whether it was emulated."""
@@ -194,12 +226,11 @@ class Router:
                                  why_only or f"only {candidates[0]} can serve this request")
         found = [self.figures(model, tier, p) for p in candidates]
         figures = tuple(f for f in found if f is not None)
-        if priority == "quality":
-            study = self.study.quality_figures(model, tier)
-            if study is not None and study.preferred in candidates:
-                return RouteDecision(priority, study.preferred, model, tier, "study",
-                                     f"the blind-review study {study.study} preferred it",
-                                     figures, study)
+        study = self.study.quality_figures(model, tier) if priority == "quality" else None
+        chosen = study.preferred if study is not None else None
+        if study is not None and chosen is not None and chosen in candidates:
+            return RouteDecision(priority, chosen, model, tier, "study",
+                                 study.verdict(), figures, study)
         enough = len(figures) == len(candidates) and all(f.tasks >= MIN_SAMPLES for f in figures)
         if priority != "quality" and enough:
             best = self._best(priority, figures)
@@ -209,11 +240,15 @@ class Router:
         platform, why = DEFAULTS[priority]
         if platform not in candidates:
             platform = candidates[0]
-        lack = (getattr(self.study, "why_none", "no blind-review study covers this model")
-                if priority == "quality" else
-                f"fewer than {MIN_SAMPLES} benchmark tasks on a platform for {model} at {tier}")
+        if study is not None:
+            lack = study.verdict() + ("" if study.preferred is None else
+                                      ", which cannot serve this request")
+        elif priority == "quality":
+            lack = getattr(self.study, "why_none", "no blind-review study covers this model")
+        else:
+            lack = f"fewer than {MIN_SAMPLES} benchmark tasks on a platform for {model} at {tier}"
         return RouteDecision(priority, platform, model, tier, "default",
-                             f"{lack}; the documented default: {why}", figures)
+                             f"{lack}; the documented default: {why}", figures, study)
 
     @staticmethod
     def _best(priority: str, figures: Sequence[PlatformFigures]) -> PlatformFigures | None:

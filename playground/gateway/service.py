@@ -34,6 +34,7 @@ from playground.gateway.imagen import ImagenTranslation
 from playground.gateway.limits import KeyLimits, Limiter
 from playground.gateway.links import Links
 from playground.gateway.models import Target, resolve
+from playground.gateway.quality import StoredStudies
 from playground.gateway.routing import QualityStudy, RouteDecision, Router
 from playground.generation.fanout import Slot, result_key, run_slots
 from playground.generation.recorder import Recorder
@@ -94,8 +95,10 @@ class Gateway:
         self.platforms: dict[str, Platform] = {n: platform_for(n, settings) for n in PLATFORMS}
         self.client = make_client(settings)
         self.policy = RetryPolicy.from_settings(settings)
-        self.router = Router(BenchStore(self.store), study,
-                             include_emulated=bool(settings.demo_platforms))
+        demo = bool(settings.demo_platforms)
+        self.router = Router(BenchStore(self.store),
+                             study or StoredStudies(self.store, include_emulated=demo),
+                             include_emulated=demo)
         self.limiter: Limiter = limiter or KeyLimits(settings.gateway)
         self.links = Links(settings.gateway.url_ttl_s)
         #: request work (planning, answers); the n calls of a request run in run_slots' own

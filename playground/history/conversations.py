@@ -12,7 +12,6 @@ turns to replay from the parent chain, byte for byte.
 from __future__ import annotations
 
 import builtins
-import functools
 import hashlib
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -28,16 +27,20 @@ from playground.history.files import SIGNATURE_MIME, ImageFiles
 MAX_TURNS = 200
 
 
-@functools.lru_cache(maxsize=4)
+#: A signature's file bytes and their SHA-256, per answer part (None: the part has none).
+Signed = list[tuple[bytes, str] | None]
+
+
 def signature_file(signature: str) -> tuple[bytes, str]:
-    """A signature's file bytes and their SHA-256, computed once per save (a Pro signature is
-    ~1.45 M characters: the row and the file both need them; a few recent ones are kept)."""
+    """A signature's file bytes and their SHA-256 (a Pro signature is ~1.45 M characters)."""
     data = signature.encode("ascii", "replace")
     return data, hashlib.sha256(data).hexdigest()
 
 
-def signature_sha(signature: str) -> str:
-    return signature_file(signature)[1]
+def signature_files(answer: list[TurnPart]) -> Signed:
+    """Each part's signature file, computed once per save: the row needs the hash, the file the
+    bytes, and the hash is taken before the write transaction so no writer waits on it."""
+    return [signature_file(p.signature) if p.signature else None for p in answer]
 
 
 def sent_images(request: ImageRequest) -> list[tuple[str, InputImage]]:
@@ -59,24 +62,25 @@ def write_input_rows(conn: Connection, gen_id: int, request: ImageRequest) -> No
         counters[role] += 1
 
 
-def write_answer_rows(conn: Connection, gen_id: int, answer: list[TurnPart]) -> None:
+def write_answer_rows(conn: Connection, gen_id: int, answer: list[TurnPart],
+                      signed: Signed) -> None:
     conn.execute("DELETE FROM answer_parts WHERE generation_id=?", (gen_id,))
     conn.executemany(
         "INSERT INTO answer_parts (generation_id, position, text, image_index, is_thought, "
         "signature_sha256, signature_chars) VALUES (?,?,?,?,?,?,?)",
-        [(gen_id, n, p.text, p.image_index, int(p.is_thought),
-          signature_sha(p.signature) if p.signature else None,
-          len(p.signature) if p.signature else None) for n, p in enumerate(answer)])
+        [(gen_id, n, p.text, p.image_index, int(p.is_thought), sig[1] if sig else None,
+          len(p.signature) if p.signature else None)
+         for n, (p, sig) in enumerate(zip(answer, signed, strict=True))])
 
 
-def files_to_write(request: ImageRequest, answer: list[TurnPart]) -> Iterator[tuple[bytes, str, str]]:
+def files_to_write(request: ImageRequest, signed: Signed) -> Iterator[tuple[bytes, str, str]]:
     """(bytes, sha256, mime) of the inputs in hand and the answer's signatures."""
     for _, img in sent_images(request):
         if img.data is not None:
             yield img.data, img.sha256, img.mime
-    for part in answer:
-        if part.signature:
-            yield *signature_file(part.signature), SIGNATURE_MIME
+    for sig in signed:
+        if sig is not None:
+            yield *sig, SIGNATURE_MIME
 
 
 def used_files(conn: Connection, gen_ids: list[int]) -> set[tuple[str, str]]:
@@ -110,8 +114,8 @@ class Conversations:
     def transaction(self, *, lock: str | None = None) -> AbstractContextManager[Connection]:
         raise NotImplementedError
 
-    def _write_sent_files(self, request: ImageRequest, answer: list[TurnPart]) -> None:
-        for data, sha, mime in files_to_write(request, answer):
+    def _write_sent_files(self, request: ImageRequest, signed: Signed) -> None:
+        for data, sha, mime in files_to_write(request, signed):
             self.files.put(data, sha, mime)
 
     def inputs_of(self, gen_id: int, role: str = "reference") -> builtins.list[InputImage]:

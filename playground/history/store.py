@@ -37,6 +37,7 @@ from playground.domain.types import GenerationResult, ImageFacts
 from playground.history import faults
 from playground.history.conversations import (
     Conversations,
+    signature_files,
     still_used,
     used_files,
     write_answer_rows,
@@ -193,16 +194,17 @@ class HistoryStore(StoredImages, Conversations):
         with self.guard("saving a result"):
             have = {i.sha256: self.files.exists(i.sha256, i.sniffed_mime) for i in result.images}
         to_write = [i for i in result.images if i.data is not None and not have[i.sha256]]
+        signed = signature_files(result.answer)
         with self.transaction() as conn:
             gen_id = self._update_own(conn, result.id, row)
             if gen_id is None:
                 gen_id = self._insert(conn, row)
             write_image_rows(conn, gen_id, result.images, have, self.files.relative_path)
             write_input_rows(conn, gen_id, result.request)
-            write_answer_rows(conn, gen_id, result.answer)
+            write_answer_rows(conn, gen_id, result.answer, signed)
         result.id = gen_id
         with self.guard(f"writing the inputs and signatures of result #{gen_id}"):
-            self._write_sent_files(result.request, result.answer)
+            self._write_sent_files(result.request, signed)
         if to_write:
             self._write_files(result, to_write)
         return gen_id

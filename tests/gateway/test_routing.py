@@ -119,20 +119,23 @@ def test_quality_without_a_study_falls_back_and_says_so(fresh: Any) -> None:
     raw = _ask(fresh, "auto:quality")
     assert raw.headers["x-banana-backend"] == "vertex"
     route = raw.headers["x-banana-route"]
-    assert "basis=default" in route and "no blind-review study data is available" in route
+    assert "basis=default" in route and "no blind-review study with votes compares" in route
     row = fresh.gateway.store.get(int(raw.headers["x-banana-history-ids"]))
-    assert any("no blind-review study data" in n for n in row.notes)
+    assert any("no blind-review study with votes" in n for n in row.notes)
 
     class Study:
         why_none = "no study covers it"
 
         def quality_figures(self, model: str, image_size: str) -> QualityFigures | None:
-            return QualityFigures("aistudio", 0.61, 240, "2026-11-20", "study-7")
+            return QualityFigures("aistudio", 0.39, 0.33, 0.45, 240, "2026-11-20", "study-7")
 
     router = Router(BenchStore(fresh.gateway.store), Study())
     decision = router.choose("gemini-3-pro-image", "1K", "quality")
     assert (decision.platform, decision.basis) == ("aistudio", "study")
-    assert "votes=240" in decision.header() and "as-of=2026-11-20" in decision.header()
+    assert "decisive=240" in decision.header() and "as-of=2026-11-20" in decision.header()
+    unwired = Router(BenchStore(fresh.gateway.store)).choose("gemini-3-pro-image", "1K",
+                                                             "quality")
+    assert "why=no blind-review study source was given to this router" in unwired.header()
 
 
 def test_constraints_narrow_the_choice(fresh: Any) -> None:

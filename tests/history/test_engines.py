@@ -3,6 +3,7 @@ apply once on both, and a server that cannot be reached is a StorageError in wor
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -130,3 +131,52 @@ def test_a_server_that_cannot_be_reached_is_said_in_words(tmp_path: Path) -> Non
 def test_a_url_that_is_not_postgres_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="must start with postgresql://"):
         HistoryStore(tmp_path, database_url="mysql://x@y/z")
+
+
+def test_sqlite_writers_of_one_process_queue_and_a_failed_transaction_frees_the_lock(
+        tmp_path: Path) -> None:
+    """16 threads save at once: each waits on the process's writer lock (never SQLite's busy
+    polling, never "database is locked"); a transaction that raises, and one whose COMMIT
+    fails, leave the lock free for the next writer."""
+    store = HistoryStore(tmp_path)
+    ids: list[int] = []
+    errors: list[BaseException] = []
+
+    def save(n: int) -> None:
+        try:
+            ids.append(store.save(make_result(store, f"fox {n}", png(n))))
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == [] and len(set(ids)) == 16
+
+    with pytest.raises(ZeroDivisionError), store.transaction():
+        1 / 0  # noqa: B018
+    with pytest.raises(sqlite3.IntegrityError), store.transaction() as conn:
+        conn.execute("PRAGMA defer_foreign_keys=ON")  # so the COMMIT is what fails
+        conn.execute("INSERT INTO answer_parts (generation_id, position) VALUES (?, 0)",
+                     (10**9,))
+    done = threading.Event()
+    threading.Thread(target=lambda: (store.save(make_result(store, "after", png(99))),
+                                     done.set()), daemon=True).start()
+    assert done.wait(10), "a failed transaction kept the writer lock"
+
+
+def test_a_nested_sqlite_transaction_is_refused_at_once(tmp_path: Path) -> None:
+    """A transaction opened inside another on one thread fails straight away (SQLite's own
+    refusal), not after waiting out the busy timeout on the process's writer lock."""
+    store = HistoryStore(tmp_path)
+
+    def inner() -> None:
+        with store.transaction():
+            pass
+
+    with pytest.raises(StorageError, match="within a transaction"), store.transaction():
+        inner()
+    with store.transaction() as conn:  # the writer lock was released
+        conn.execute("SELECT 1")
