@@ -275,6 +275,34 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 MIGRATIONS.append(("team", V8_TEAM))  # after "studies" (7) once it lands
 
+#: Budget counters (history/team.py): what each scope ('team', or 'user:' and an email) has
+#: spent and sent per UTC day, so a budget check moves one row per scope instead of summing
+#: the `spend` ledger under one lock. Filled from the ledger for the days already in it.
+V9_BUDGET_COUNTERS = """
+CREATE TABLE budget_counters (
+    scope TEXT NOT NULL,
+    day TEXT NOT NULL,
+    spent_usd REAL NOT NULL DEFAULT 0,
+    requests INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (scope, day)
+);
+INSERT INTO budget_counters (scope, day, spent_usd, requests)
+    SELECT 'team', day, SUM(COALESCE(cost_usd, estimate_usd)), COUNT(*) FROM spend GROUP BY day;
+INSERT INTO budget_counters (scope, day, spent_usd, requests)
+    SELECT 'user:' || user_email, day, SUM(COALESCE(cost_usd, estimate_usd)), COUNT(*)
+    FROM spend GROUP BY user_email, day
+"""
+MIGRATIONS.append(("budget counters", V9_BUDGET_COUNTERS))
+
+#: The History page's order (created_at DESC, id DESC) as one index, so a page is found by
+#: walking the index alone (HistoryStore.list reads the page's ids first, then their rows);
+#: the old index on created_at alone made PostgreSQL sort ties and visit every skipped row.
+V10_HISTORY_ORDER = """
+CREATE INDEX generations_created_id ON generations(created_at DESC, id DESC);
+DROP INDEX generations_created
+"""
+MIGRATIONS.append(("history order", V10_HISTORY_ORDER))
+
 
 def statements(script: str) -> list[str]:
     return [s for s in script.split(";") if s.strip()]
