@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from playground.domain.errors import BudgetError
+from playground.domain.errors import BudgetError, MinuteCapError
 from playground.domain.team import Budgets
 from playground.history.engine import Connection
 from playground.history.store import HistoryStore
@@ -135,7 +135,7 @@ def _check_team(budgets: Budgets, team: float, asked: float) -> None:
 
 def _check_minute(cap: int, recent: int, asked: int) -> None:
     if recent + asked > cap:
-        raise BudgetError(
+        raise MinuteCapError(
             f"Not sent: at most {cap} requests per minute per person, "
             f"and you sent {recent} in the last minute.", hint="Wait a minute and try again.")
 
