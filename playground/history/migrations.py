@@ -334,10 +334,18 @@ def migrate_sqlite(conn: sqlite3.Connection) -> int:
 migrate = migrate_sqlite
 
 
+def postgres_only() -> dict[str, str]:
+    """Steps only PostgreSQL runs, after the plain SQL of the migration of that name; each is
+    sent whole (a function body holds semicolons)."""
+    from playground.history.postgres_budget import RESERVE_FUNCTION
+
+    return {"budget counters": RESERVE_FUNCTION}
+
+
 def migrate_postgres(conn: PgConnection) -> int:
     """The same steps on PostgreSQL: each in one transaction (DDL is transactional there) under
     an advisory lock, so replicas starting together apply each migration once."""
-    for number, (_name, script) in enumerate(MIGRATIONS, start=1):
+    for number, (name, script) in enumerate(MIGRATIONS, start=1):
         conn.raw.execute("BEGIN")
         try:
             conn.raw.execute("SELECT pg_advisory_xact_lock(hashtextextended('migrations', 0))")
@@ -347,6 +355,8 @@ def migrate_postgres(conn: PgConnection) -> int:
             if current < number:
                 for statement in statements(script):
                     conn.execute(statement)
+                if name in postgres_only():
+                    conn.raw.execute(postgres_only()[name])
                 conn.raw.execute("DELETE FROM schema_version")
                 conn.raw.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))
             conn.raw.execute("COMMIT")

@@ -95,7 +95,7 @@ def _add_user(conn: Connection, mine: list[Charge], budgets: Budgets, day: str,
 
 def _reserve_postgres(store: HistoryStore, charges: list[Charge], budgets: Budgets, day: str,
                       now: float) -> list[int]:
-    """The same checks in one round trip (history/postgres_budget.py)."""
+    """The same checks in one statement (history/postgres_budget.py)."""
     from playground.history import postgres_budget
 
     def widened(cap: float | None) -> float | None:
@@ -103,8 +103,7 @@ def _reserve_postgres(store: HistoryStore, charges: list[Charge], budgets: Budge
 
     email = charges[0].user_email
     asked = sum(c.estimate_usd for c in charges)
-    params = {"email": email, "scope": user_scope(email), "day": day, "now": now,
-              "since": now - 60.0, "n": len(charges), "asked": asked,
+    params = {"email": email, "day": day, "now": now, "n": len(charges), "asked": asked,
               "per_minute": budgets.user_per_minute,
               "user_cap": widened(budgets.user_daily_usd),
               "team_cap": widened(budgets.team_daily_usd),

@@ -100,19 +100,20 @@ def race(stores: list[HistoryStore], sessions: int, attempt: Callable[[HistorySt
 
 def test_one_users_sessions_racing_pass_their_minute_and_daily_caps_exactly(
         open_store: OpenStore, tmp_path: Path) -> None:
-    """One person in 12 tabs on 3 replicas at once: 4 requests a minute pass, no more; then
-    their daily cap of $0.50 in $0.10 steps passes 5, no more, while another person's
-    requests are not held back."""
-    stores = [open_store(tmp_path) for _ in range(3)]
+    """One person in 20 tabs on 4 replicas at once, three times: 4 requests a minute pass, no
+    more; then their daily cap of $0.50 in $0.10 steps passes 5, no more, while another
+    person's requests are not held back."""
+    stores = [open_store(tmp_path) for _ in range(4)]
     minute = Budgets(user_per_minute=4)
-    passed, refused = race(stores, 12, lambda s, n: reserve(s, [charge(usd=0.01)], minute,
-                                                            now=NOON + n / 100))
-    assert len(passed) == 4 and len(set(passed)) == 4
-    assert len(refused) == 8 and all("at most 4 requests per minute" in r for r in refused)
+    for start in (NOON, NOON + 61, NOON + 122):  # each a new minute
+        passed, refused = race(stores, 20, lambda s, n, t=start: reserve(
+            s, [charge(usd=0.01)], minute, now=t + n / 100))
+        assert len(passed) == 4 and len(set(passed)) == 4
+        assert len(refused) == 16 and all("at most 4 requests per minute" in r for r in refused)
     daily = Budgets(user_daily_usd=0.54)
     passed, refused = race(stores, 12, lambda s, n: reserve(
         s, [charge("bo@example.com" if n % 2 else "cy@example.com", 0.1)], daily,
-        now=NOON + 120))
+        now=NOON + 200))
     assert len(passed) == 10 and len(refused) == 2
     assert all("your daily budget is $0.54 and you have spent $0.50" in r for r in refused)
     assert counters(stores[0]) == ledger(stores[0])
