@@ -53,6 +53,16 @@ def wait_until(check: Any, what: str, timeout_s: float = 120) -> None:
         time.sleep(0.2)
 
 
+def wait_for_all(pages: list[Any]) -> None:
+    """wait_for_app on every page, with its pause for a rerun to start taken once, not once a
+    page."""
+    pages[0].wait_for_timeout(200)
+    for page in pages:
+        page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+            state="attached", timeout=120_000)
+        expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=60_000)
+
+
 def history_ids(page: Any, app: AppServer) -> set[int]:
     """The generation numbers on every page of `app`'s History list."""
     page.goto(f"{app.url}/history")
@@ -98,8 +108,11 @@ def test_ten_sessions_on_two_replicas_make_fifty_rows_without_an_error(
             wait_for_app(page)
         for take in range(TAKES):
             prompts = [f"session {n} take {take}" for n in range(SESSIONS)]
-            for page, prompt in zip(pages, prompts, strict=True):  # ten at once, five a replica
+            for page, prompt in zip(pages, prompts, strict=True):
                 page.get_by_label("Prompt").fill(prompt)
+                page.get_by_label("Prompt").press("Control+Enter")  # applied before the click:
+            wait_for_all(pages)  # a click that blurs the prompt can miss the button as it moves
+            for page in pages:  # ten requests in flight at once, five per replica
                 page.get_by_role("button", name="Generate", exact=True).click()
             wait_until(lambda p=set(prompts): sum(
                 1 for r in rows(pg_database) if r[1] in p and r[2] != "pending") == SESSIONS,
