@@ -8,8 +8,9 @@ plus an email) has spent per UTC day: a check moves those rows with one upsert e
 transaction, and rolls back when a cap would be passed. The row lock of an upsert makes the
 next sender of that scope wait, on every replica, so two sessions can never both pass the last
 dollar; the team's row is moved last, right before the commit, so it is held for as little as
-possible. The per-minute cap counts the user's ledger rows of the last 60 s after that user's
-row is locked, so it is exact too. A deleted generation keeps its spend row: the money was
+possible (on PostgreSQL the whole check is one statement: history/postgres_budget.py). The
+per-minute cap counts the user's ledger rows of the last 60 s after that user's row is locked,
+so it is exact too. A deleted generation keeps its spend row: the money was
 spent (docs/decisions.md, "Team mode").
 """
 
@@ -60,6 +61,8 @@ def reserve(store: HistoryStore, charges: list[Charge], budgets: Budgets, *,
             now: float | None = None) -> list[int]:
     """Check every cap for these requests of one user together and record them; their spend
     ids. BudgetError (nothing recorded) when one would pass a cap."""
+    if not charges:
+        return []
     users = {c.user_email for c in charges}
     if len(users) != 1:
         raise ValueError(f"reserve() takes the requests of one user, not {len(users)}")

@@ -137,8 +137,10 @@ def ledger(store: HistoryStore) -> dict[tuple[str, str], tuple[float, int]]:
 
 
 def test_a_reservation_is_one_persons(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
     with pytest.raises(ValueError, match="one user"):
-        reserve(open_store(tmp_path), [charge(), charge("bo@example.com")], Budgets())
+        reserve(store, [charge(), charge("bo@example.com")], Budgets())
+    assert reserve(store, [], Budgets(team_daily_usd=0.0)) == []
 
 
 def test_user_caps_count_the_settled_cost_and_the_minute(open_store: OpenStore,
