@@ -25,23 +25,31 @@ from .conftest import gateway_env, ids, start
 ANA = "gw-team-ana-" + secrets.token_hex(8)
 VIEW = "gw-team-view-" + secrets.token_hex(8)
 STRANGER = "gw-team-eve-" + secrets.token_hex(8)
-USERS = '[users]\n"ana@example.com" = "member"\n"view@example.com" = "viewer"\n'
+BO = "gw-team-bo-" + secrets.token_hex(8)
+USERS = ('[users]\n"ana@example.com" = "member"\n"bo@example.com" = "member"\n'
+         '"view@example.com" = "viewer"\n')
 
 
 @pytest.fixture(scope="module")
 def team_gateway(emulator_handle: Any, service_account_file: Path, pg_database: str,
                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayHandle]:
-    folder = tmp_path_factory.mktemp("team-gateway")
-    (folder / "users.toml").write_text(USERS)
-    env = gateway_env(emulator_handle, service_account_file, folder / "data",
-                      PLAYGROUND_AUTH="proxy", PLAYGROUND_USERS=str(folder / "users.toml"),
-                      PLAYGROUND_DATABASE_URL=pg_database,
-                      PLAYGROUND_BUDGET_USER_DAILY_USD="0.30",
-                      PLAYGROUND_GATEWAY_KEYS=f"Ana@Example.com:{ANA},view@example.com:{VIEW},"
-                                              f"eve@else.org:{STRANGER}")
-    handle = start(load_settings(env=env))
+    handle = start(load_settings(env=team_env(emulator_handle, service_account_file,
+                                              pg_database, tmp_path_factory)))
     yield handle
     handle.stop()
+
+
+def team_env(emulator_handle: Any, service_account_file: Path, pg_database: str,
+             tmp_path_factory: pytest.TempPathFactory, **extra: str) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("team-gateway")
+    (folder / "users.toml").write_text(USERS)
+    return gateway_env(emulator_handle, service_account_file, folder / "data",
+                       PLAYGROUND_AUTH="proxy", PLAYGROUND_USERS=str(folder / "users.toml"),
+                       PLAYGROUND_DATABASE_URL=pg_database,
+                       PLAYGROUND_BUDGET_USER_DAILY_USD="0.30",
+                       PLAYGROUND_GATEWAY_KEYS=f"Ana@Example.com:{ANA},view@example.com:{VIEW},"
+                                               f"eve@else.org:{STRANGER},bo@example.com:{BO}",
+                       **extra)
 
 
 def client(handle: GatewayHandle, key: str) -> openai.OpenAI:
@@ -92,3 +100,23 @@ def test_viewers_and_strangers_are_refused(team_gateway: GatewayHandle, emu: Any
     assert len(emu.control.requests()) == sent
     denied = audit_log(team_gateway.gateway.store, action="denied")
     assert {e.user_email for e in denied} >= {"view@example.com", "eve@else.org"}
+
+
+def test_the_minute_cap_is_a_429_with_retry_after(
+        emulator_handle: Any, service_account_file: Path, pg_database: str,
+        tmp_path_factory: pytest.TempPathFactory, emu: Any) -> None:
+    """A second gateway process on the same database (as another replica), one request a
+    minute per person: Bo's second request is refused, retryable after the minute."""
+    handle = start(load_settings(env=team_env(
+        emulator_handle, service_account_file, pg_database, tmp_path_factory,
+        PLAYGROUND_BUDGET_USER_PER_MINUTE="1")))
+    try:
+        bo = client(handle, BO)
+        bo.images.generate(model="nano-banana-pro", prompt="once a minute")
+        with pytest.raises(openai.RateLimitError) as caught:
+            bo.images.generate(model="nano-banana-pro", prompt="twice a minute")
+        assert caught.value.code == "rate_limit_exceeded"
+        assert "at most 1 requests per minute" in caught.value.message
+        assert caught.value.response.headers["retry-after"] == "60"
+    finally:
+        handle.stop()
