@@ -194,6 +194,10 @@ class BudgetError(PlaygroundError):
     cap or the per-minute limit; the message says which and when it frees up."""
 
 
+class MinuteCapError(BudgetError):
+    """The per-minute request cap of team mode: it frees up within a minute."""
+
+
 class InUseError(PlaygroundError):
     """A generation others depend on (a turn that later turns continue) cannot go alone."""
 

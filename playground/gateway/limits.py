@@ -2,8 +2,8 @@
 
 Keys come from PLAYGROUND_GATEWAY_KEYS (config.py) and arrive as `Authorization: Bearer`; a
 key is compared in constant time and only its name travels further (rows, logs, headers).
-The limiter sits behind `Limiter`, so team mode's shared per-user budgets can replace
-`KeyLimits` without touching the routes. `KeyLimits` keeps its counts in memory: a restart
+The limiter sits behind `Limiter`: in team mode, gateway/team_limits.py puts the team's shared
+per-user budgets in front of `KeyLimits` without touching the routes. `KeyLimits` keeps its counts in memory: a restart
 starts the day's spend at zero (said in README).
 """
 
@@ -49,10 +49,13 @@ class Admission:
     key: str
     calls: int
     reserved_usd: float
+    user_email: str | None = None  # team mode: whose calls (gateway/team_limits.py)
+    spend_ids: tuple[int, ...] = ()  # team mode: the reservations in the shared history
 
 
 class Limiter(Protocol):
-    def admit(self, key: str, calls: int, estimate_usd: float) -> Admission: ...
+    def admit(self, key: str, calls: int, estimate_usd: float, *, platform: str = "",
+              model: str = "") -> Admission: ...
 
     def settle(self, admission: Admission, cost_usd: float) -> None: ...
 
@@ -78,7 +81,8 @@ class KeyLimits:
     def _day(now: float) -> str:
         return datetime.fromtimestamp(now, UTC).date().isoformat()
 
-    def admit(self, key: str, calls: int, estimate_usd: float) -> Admission:
+    def admit(self, key: str, calls: int, estimate_usd: float, *, platform: str = "",
+              model: str = "") -> Admission:
         now = self._now()
         with self._lock:
             window = self._calls[key]

@@ -31,11 +31,12 @@ from playground.gateway import params as p
 from playground.gateway.edits import with_system
 from playground.gateway.errors import GatewayError
 from playground.gateway.imagen import ImagenTranslation
-from playground.gateway.limits import KeyLimits, Limiter
+from playground.gateway.limits import Limiter
 from playground.gateway.links import Links
 from playground.gateway.models import Target, resolve
 from playground.gateway.quality import StoredStudies
 from playground.gateway.routing import QualityStudy, RouteDecision, Router
+from playground.gateway.team_limits import limiter_for
 from playground.generation.fanout import Slot, result_key, run_slots
 from playground.generation.recorder import Recorder
 from playground.generation.run import RunOptions
@@ -99,7 +100,7 @@ class Gateway:
         self.router = Router(BenchStore(self.store),
                              study or StoredStudies(self.store, include_emulated=demo),
                              include_emulated=demo)
-        self.limiter: Limiter = limiter or KeyLimits(settings.gateway)
+        self.limiter: Limiter = limiter or limiter_for(settings, self.store)
         self.links = Links(settings.gateway.url_ttl_s)
         #: request work (planning, answers); the n calls of a request run in run_slots' own
         #: workers, so a full pool can never wait on calls that have no thread left to run in
@@ -220,14 +221,15 @@ class Gateway:
     def execute(self, job: Job) -> Outcome:
         """Admit, write every call's row, run the calls at once, fill each row as it lands;
         blocking (call it from a worker thread)."""
-        admission = self.limiter.admit(job.key, len(job.calls), job.estimate_usd)
+        admission = self.limiter.admit(job.key, len(job.calls), job.estimate_usd,
+                                       platform=job.platform, model=job.info_id)
         many = len(job.calls) > 1
         slots = [Slot(self.platforms[c.platform], c.check, n if many else None)
                  for n, c in enumerate(job.calls, start=1)]
         group = uuid.uuid4().hex[:12] if many else None
         results: list[GenerationResult] = []
         try:
-            recorder = self._recorder(slots, group, job)
+            recorder = self._recorder(slots, group, job, admission.user_email)
 
             def landed(result: GenerationResult) -> None:
                 self._annotate(result, job)
@@ -250,11 +252,12 @@ class Gateway:
             log.error("history could not store %d gateway call(s)", len(recorder.problems))
         return Outcome(job, results, list(recorder.problems))
 
-    def _recorder(self, slots: list[Slot], group: str | None, job: Job) -> Recorder:
+    def _recorder(self, slots: list[Slot], group: str | None, job: Job,
+                  user_email: str | None = None) -> Recorder:
         """Every row written before any call is sent: a history that cannot record refuses the
         request unsent (503), so no call is billed without a trace."""
         try:
-            return Recorder(self.store, slots, group, notes=job.notes)
+            return Recorder(self.store, slots, group, notes=job.notes, user_email=user_email)
         except PlaygroundError as exc:
             text, hint = describe(exc)
             raise GatewayError(503, f"Nothing was sent: the history cannot record this "

@@ -274,11 +274,42 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("studies", V7_STUDIES),
 ]
 MIGRATIONS.append(("team", V8_TEAM))  # after "studies" (7) once it lands
+
+#: Budget counters (history/team.py): what each scope ('team', or 'user:' and an email) has
+#: spent and sent per UTC day, so a budget check moves one row per scope instead of summing
+#: the `spend` ledger under one lock. Filled from the ledger for the days already in it.
+V9_BUDGET_COUNTERS = """
+CREATE TABLE budget_counters (
+    scope TEXT NOT NULL,
+    day TEXT NOT NULL,
+    spent_usd REAL NOT NULL DEFAULT 0,
+    requests INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (scope, day)
+);
+INSERT INTO budget_counters (scope, day, spent_usd, requests)
+    SELECT 'team', day, SUM(COALESCE(cost_usd, estimate_usd)), COUNT(*) FROM spend GROUP BY day;
+INSERT INTO budget_counters (scope, day, spent_usd, requests)
+    SELECT 'user:' || user_email, day, SUM(COALESCE(cost_usd, estimate_usd)), COUNT(*)
+    FROM spend GROUP BY user_email, day
+"""
+MIGRATIONS.append(("budget counters", V9_BUDGET_COUNTERS))
+
+#: The History page's order (created_at DESC, id DESC) as one index, so a page is found by
+#: walking the index alone (HistoryStore.list reads the page's ids first, then their rows);
+#: the old index on created_at alone made PostgreSQL sort ties and visit every skipped row.
+V10_HISTORY_ORDER = """
+CREATE INDEX generations_created_id ON generations(created_at DESC, id DESC);
+DROP INDEX generations_created
+"""
+MIGRATIONS.append(("history order", V10_HISTORY_ORDER))
+
+#: The process running a benchmark (bench/store.py `RunRecord.activity`), so replicas never
+#: run one twice.
 MIGRATIONS.append(("bench owner", """
 ALTER TABLE bench_runs ADD COLUMN owner_pid INTEGER;
 ALTER TABLE bench_runs ADD COLUMN owner_host TEXT;
 ALTER TABLE bench_runs ADD COLUMN owner_started TEXT
-"""))  # the process running a benchmark (bench/store.py `activity`): replicas do not run one twice
+"""))
 
 
 def statements(script: str) -> list[str]:
@@ -311,10 +342,18 @@ def migrate_sqlite(conn: sqlite3.Connection) -> int:
 migrate = migrate_sqlite
 
 
+def postgres_only() -> dict[str, str]:
+    """Steps only PostgreSQL runs, after the plain SQL of the migration of that name; each is
+    sent whole (a function body holds semicolons)."""
+    from playground.history.postgres_budget import RESERVE_FUNCTION
+
+    return {"budget counters": RESERVE_FUNCTION}
+
+
 def migrate_postgres(conn: PgConnection) -> int:
     """The same steps on PostgreSQL: each in one transaction (DDL is transactional there) under
     an advisory lock, so replicas starting together apply each migration once."""
-    for number, (_name, script) in enumerate(MIGRATIONS, start=1):
+    for number, (name, script) in enumerate(MIGRATIONS, start=1):
         conn.raw.execute("BEGIN")
         try:
             conn.raw.execute("SELECT pg_advisory_xact_lock(hashtextextended('migrations', 0))")
@@ -324,6 +363,8 @@ def migrate_postgres(conn: PgConnection) -> int:
             if current < number:
                 for statement in statements(script):
                     conn.execute(statement)
+                if name in postgres_only():
+                    conn.raw.execute(postgres_only()[name])
                 conn.raw.execute("DELETE FROM schema_version")
                 conn.raw.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))
             conn.raw.execute("COMMIT")

@@ -322,10 +322,12 @@ class HistoryStore(StoredImages, Conversations):
         `exclude_bench` leaves out generations that belong to a benchmark task."""
         where, args = filters(search, backend, model, status, group_id,
                                     bench=False if exclude_bench else None)
+        # The page's ids first, from the index of this order alone; then only their rows
+        # (a deep page skips index entries, not whole rows).
         rows = self._conn().execute(
-            f"SELECT * FROM generations {where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-            [*args, limit, offset],
-        ).fetchall()
+            f"SELECT g.* FROM (SELECT id FROM generations {where} ORDER BY created_at DESC, "
+            "id DESC LIMIT ? OFFSET ?) AS page JOIN generations g ON g.id = page.id "
+            "ORDER BY g.created_at DESC, g.id DESC", [*args, limit, offset]).fetchall()
         return self._hydrate(rows)
 
     @_guarded("reading the history")

@@ -4,6 +4,7 @@ cost, usage per day/user/platform/model, the audit log; and who may sign in with
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from playground.config import load_settings
 from playground.domain.errors import BudgetError, ConfigError
 from playground.domain.team import Budgets, email_from_header, may, parse_users
+from playground.history import migrations
+from playground.history.store import HistoryStore
 from playground.history.team import (
     Charge,
     audit_log,
@@ -64,6 +67,82 @@ def test_twenty_sessions_racing_for_the_last_dollars_pass_the_cap_exactly(
     assert sum(r.cost_usd for r in usage(stores[0])) == pytest.approx(1.0)
 
 
+def race(stores: list[HistoryStore], sessions: int, attempt: Callable[[HistoryStore, int], list[int]]
+         ) -> tuple[list[int], list[str]]:
+    """`attempt(store, n)` from `sessions` threads at once, on stores taken in turn; the ids
+    that passed and the refusals' messages (any other error fails the test)."""
+    passed: list[int] = []
+    refused: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(sessions)
+
+    def session(n: int) -> None:
+        barrier.wait()
+        try:
+            ids = attempt(stores[n % len(stores)], n)
+            with lock:
+                passed.extend(ids)
+        except BudgetError as exc:
+            with lock:
+                refused.append(str(exc))
+        except BaseException as exc:  # noqa: BLE001 - asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in range(sessions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    return passed, refused
+
+
+def test_one_users_sessions_racing_pass_their_minute_and_daily_caps_exactly(
+        open_store: OpenStore, tmp_path: Path) -> None:
+    """One person in 20 tabs on 4 replicas at once, three times: 4 requests a minute pass, no
+    more; then their daily cap of $0.50 in $0.10 steps passes 5, no more, while another
+    person's requests are not held back."""
+    stores = [open_store(tmp_path) for _ in range(4)]
+    minute = Budgets(user_per_minute=4)
+    for start in (NOON, NOON + 61, NOON + 122):  # each a new minute
+        passed, refused = race(stores, 20, lambda s, n, t=start: reserve(
+            s, [charge(usd=0.01)], minute, now=t + n / 100))
+        assert len(passed) == 4 and len(set(passed)) == 4
+        assert len(refused) == 16 and all("at most 4 requests per minute" in r for r in refused)
+    daily = Budgets(user_daily_usd=0.54)
+    passed, refused = race(stores, 12, lambda s, n: reserve(
+        s, [charge("bo@example.com" if n % 2 else "cy@example.com", 0.1)], daily,
+        now=NOON + 200))
+    assert len(passed) == 10 and len(refused) == 2
+    assert all("your daily budget is $0.54 and you have spent $0.50" in r for r in refused)
+    assert counters(stores[0]) == ledger(stores[0])
+
+
+def counters(store: HistoryStore) -> dict[tuple[str, str], tuple[float, int]]:
+    rows = store.connection().execute("SELECT scope, day, spent_usd, requests FROM "
+                                      "budget_counters WHERE requests <> 0 OR spent_usd <> 0")
+    return {(r[0], r[1]): (round(float(r[2]), 6), int(r[3])) for r in rows}
+
+
+def ledger(store: HistoryStore) -> dict[tuple[str, str], tuple[float, int]]:
+    """What the counters must say, summed from the spend ledger."""
+    out: dict[tuple[str, str], tuple[float, int]] = {}
+    for scope in ("'team'", "'user:' || user_email"):
+        for r in store.connection().execute(
+                f"SELECT {scope}, day, SUM(COALESCE(cost_usd, estimate_usd)), COUNT(*) "
+                f"FROM spend GROUP BY 1, 2"):
+            out[(r[0], r[1])] = (round(float(r[2]), 6), int(r[3]))
+    return out
+
+
+def test_a_reservation_is_one_persons(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    with pytest.raises(ValueError, match="one user"):
+        reserve(store, [charge(), charge("bo@example.com")], Budgets())
+    assert reserve(store, [], Budgets(team_daily_usd=0.0)) == []
+
+
 def test_user_caps_count_the_settled_cost_and_the_minute(open_store: OpenStore,
                                                           tmp_path: Path) -> None:
     store = open_store(tmp_path)
@@ -96,6 +175,42 @@ def test_usage_and_refunds(open_store: OpenStore, tmp_path: Path) -> None:
     assert {r.day for r in rows} == {utc_day(NOON)}
     assert [r.user_email for r in usage(store, user_email="bo@example.com")] == ["bo@example.com"]
     assert usage(store, since_day=utc_day(NOON + 86_400)) == []
+    assert counters(store) == ledger(store) == {
+        ("team", utc_day(NOON)): (0.4055, 3), ("user:ana@example.com", utc_day(NOON)): (0.2715, 2),
+        ("user:bo@example.com", utc_day(NOON)): (0.134, 1)}
+
+
+def test_the_counters_start_from_the_ledger_of_an_older_history(
+        database_url: str | None, request: pytest.FixtureRequest, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A history from before the counters (migration 8) keeps its day's spend: the migration
+    fills the counters from the ledger, and the caps count it."""
+    server = request.getfixturevalue("pg_server") if database_url else None
+    url = server.create_database() if server else None  # its own: it starts at version 8
+    full = list(migrations.MIGRATIONS)
+    monkeypatch.setattr(migrations, "MIGRATIONS", full[:8])
+    old = HistoryStore(tmp_path, database_url=url)
+    with old.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO spend (created_at, day, user_email, backend, model, estimate_usd, "
+            "cost_usd) VALUES (?,?,?,?,?,?,?)",
+            [(NOON, utc_day(NOON), "ana@example.com", "aistudio", "m", 0.134, 0.2),
+             (NOON, utc_day(NOON), "ana@example.com", "vertex", "m", 0.134, None),
+             (NOON - 86_400, utc_day(NOON - 86_400), "bo@example.com", "aistudio", "m", 0.1,
+              None)])
+    old.close()
+    monkeypatch.setattr(migrations, "MIGRATIONS", full)
+    store = HistoryStore(tmp_path, database_url=url)
+    try:
+        assert store.schema_version == len(full)
+        assert counters(store) == ledger(store)
+        assert counters(store)[("team", utc_day(NOON))] == (0.334, 2)
+        with pytest.raises(BudgetError, match=r"you have spent \$0.33 today"):
+            reserve(store, [charge(usd=0.1)], Budgets(user_daily_usd=0.4), now=NOON)
+    finally:
+        store.close()
+        if server and url:
+            server.drop_database(url)
 
 
 def test_audit_log(open_store: OpenStore, tmp_path: Path) -> None:
