@@ -11,6 +11,7 @@ and prints p50/p95 per query and each ratio to SQLite.
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import tempfile
@@ -94,11 +95,15 @@ def history_queries(store: HistoryStore, rows: int, runs: int) -> dict[str, tupl
 
 
 def budget_check(store_factory: Callable[[], HistoryStore], sessions: int = 20,
-                 each: int = 25, *, together: bool = False) -> tuple[float, float]:
+                 each: int = 25, *, together: bool = False, gap_s: float = 0.0,
+                 floor: bool = False) -> tuple[float, float]:
     """p50/p95 ms of one reserve() while `sessions` threads (each its own store, as replicas
     or sessions would be) reserve with all three caps set: back to back (each thread's next
-    check as soon as its last returns: a saturating load), or `together` (every round, all
-    threads check at the same instant)."""
+    check as soon as its last returns: a saturating load), `together` (every round, all
+    threads check at the same instant), or paced (each thread waits a random exponential gap
+    of mean `gap_s` before each check: sessions clicking Generate on their own). `floor`
+    times a bare `SELECT 1` in the same harness instead: what 20 threads of one Python
+    process cost before any budget logic."""
     budgets = Budgets(user_daily_usd=1e9, team_daily_usd=1e9, user_per_minute=10**9)
     samples: list[float] = []
     lock = threading.Lock()
@@ -107,12 +112,19 @@ def budget_check(store_factory: Callable[[], HistoryStore], sessions: int = 20,
 
     def run(n: int) -> None:
         mine = []
+        pace = random.Random(n)
         barrier.wait()
         for _ in range(each):
             if together:
                 barrier.wait()
+            elif gap_s:
+                time.sleep(pace.expovariate(1 / gap_s))
             start = time.perf_counter()
-            reserve(stores[n], [Charge(f"u{n}@example.com", "aistudio", "m", 0.134)], budgets)
+            if floor:
+                stores[n].connection().execute("SELECT 1").fetchone()
+            else:
+                reserve(stores[n], [Charge(f"u{n}@example.com", "aistudio", "m", 0.134)],
+                        budgets)
             mine.append((time.perf_counter() - start) * 1000)
         with lock:
             samples.extend(mine)
@@ -151,6 +163,10 @@ def main() -> None:
             budget["budget check, 1 session"] = budget_check(factory, sessions=1, each=200)
             budget["budget check, 20 at one instant"] = budget_check(factory, together=True)
             budget["budget check, 20 back to back"] = budget_check(factory)
+            budget["budget check, 20 paced (10/s each)"] = budget_check(factory, each=50,
+                                                                         gap_s=0.1)
+            budget["floor: SELECT 1, 20 at one instant"] = budget_check(factory, together=True,
+                                                                        floor=True)
         print(f"\n{'query':34} {'SQLite p50/p95 ms':>20} {'PostgreSQL p50/p95 ms':>24} "
               f"{'p95 ratio':>10}")
         for query in results["sqlite"]:

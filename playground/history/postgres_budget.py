@@ -5,11 +5,12 @@ so in one transaction, in one round trip: it locks the user's counter row, then 
 user's last minute (in a PL/pgSQL function every query sees what was committed before it
 started, https://www.postgresql.org/docs/15/xfunc-volatility.html, so the count includes every
 request another session of the same user committed while this one waited for the row), checks
-the user's caps, moves the team's row with `INSERT … ON CONFLICT DO UPDATE … WHERE spent +
-asked <= cap` (which reads the row's newest version even after waiting for it,
-https://www.postgresql.org/docs/15/sql-insert.html), and only then moves the user's row and
-writes the spend rows. The team's row is locked from that statement to the commit, with no
-client round trip in between. A refusal moves nothing.
+the user's caps, moves the user's row and writes the spend rows, and only then moves the team's
+row with `INSERT … ON CONFLICT DO UPDATE … WHERE spent + asked <= cap` (which reads the row's
+newest version even after waiting for it, https://www.postgresql.org/docs/15/sql-insert.html).
+The team's row, the one every sender shares, is so locked only from that last statement to the
+commit. When the team's cap refuses, the function raises and the statement's writes are undone
+(`check_and_move` turns that into a refusal). A refusal moves nothing.
 
 SQLite runs the plain statements of history/team.py under its one write lock.
 """
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+import psycopg
 
 from playground.history.postgres import PgConnection
 
@@ -38,15 +41,6 @@ BEGIN
      OR (p_user_cap IS NOT NULL AND user_spent + p_asked > p_user_cap) THEN
     ids := '{}'; RETURN;
   END IF;
-  INSERT INTO budget_counters AS c (scope, day, spent_usd, requests)
-    SELECT 'team', p_day, p_asked, p_n WHERE p_team_cap IS NULL OR p_asked <= p_team_cap
-    ON CONFLICT (scope, day) DO UPDATE
-      SET spent_usd = c.spent_usd + excluded.spent_usd, requests = c.requests + excluded.requests
-      WHERE p_team_cap IS NULL OR c.spent_usd + excluded.spent_usd <= p_team_cap
-    RETURNING c.spent_usd INTO team_spent;
-  IF team_spent IS NULL THEN
-    ids := '{}'; RETURN;
-  END IF;
   UPDATE budget_counters SET spent_usd = spent_usd + p_asked, requests = requests + p_n
     WHERE scope = 'user:' || p_email AND day = p_day;
   WITH sent AS (
@@ -55,6 +49,15 @@ BEGIN
     FROM unnest(p_backends, p_models, p_estimates) WITH ORDINALITY AS v(b, m, e, n) ORDER BY v.n
     RETURNING id)
   SELECT array_agg(id ORDER BY id) INTO ids FROM sent;
+  INSERT INTO budget_counters AS c (scope, day, spent_usd, requests)
+    SELECT 'team', p_day, p_asked, p_n WHERE p_team_cap IS NULL OR p_asked <= p_team_cap
+    ON CONFLICT (scope, day) DO UPDATE
+      SET spent_usd = c.spent_usd + excluded.spent_usd, requests = c.requests + excluded.requests
+      WHERE p_team_cap IS NULL OR c.spent_usd + excluded.spent_usd <= p_team_cap
+    RETURNING c.spent_usd INTO team_spent;
+  IF team_spent IS NULL THEN  -- undo the user's part: the statement fails, nothing is kept
+    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = 'budget_reserve: team cap';
+  END IF;
 END $$;
 """
 
@@ -77,7 +80,12 @@ def check_and_move(conn: PgConnection, params: dict[str, Any]) -> Outcome:
     """Run the check; on a refusal nothing is written. `params` names email, day, now, n,
     asked, per_minute, user_cap, team_cap (caps None when unset, already widened by the
     caller's tolerance) and backends, models, estimates (one per request)."""
-    row = conn.raw.execute(RESERVE, params).fetchone()
+    try:
+        row = conn.raw.execute(RESERVE, params).fetchone()
+    except psycopg.errors.RaiseException as exc:
+        if "budget_reserve: team cap" not in str(exc):
+            raise
+        return Outcome(0, 0.0, [])  # the user's caps passed; the team's refused
     recent, spent, _team, ids = row if row else (0, 0.0, None, None)
     return Outcome(int(recent or 0), float(spent or 0.0), [int(i) for i in ids or []])
 
