@@ -39,38 +39,18 @@ def test_twenty_sessions_racing_for_the_last_dollars_pass_the_cap_exactly(
     times: exactly 10 reservations pass, none more, every refusal says why."""
     stores = [open_store(tmp_path) for _ in range(4)]
     budgets = Budgets(team_daily_usd=1.0)
-    passed: list[int] = []
-    refused: list[str] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def session(n: int) -> None:
-        for _ in range(3):
-            try:
-                ids = reserve(stores[n % 4], [charge(f"u{n}@example.com", 0.1)], budgets, now=NOON)
-                with lock:
-                    passed.extend(ids)
-            except BudgetError as exc:
-                with lock:
-                    refused.append(str(exc))
-            except BaseException as exc:  # noqa: BLE001 - asserted below
-                errors.append(exc)
-
-    threads = [threading.Thread(target=session, args=(n,)) for n in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    passed, refused = race(stores, 20, lambda store, n: reserve(
+        store, [charge(f"u{n}@example.com", 0.1)], budgets, now=NOON), rounds=3)
     assert len(passed) == 10 and len(set(passed)) == 10
     assert len(refused) == 50 and all("team's daily budget is $1.00" in r for r in refused)
     assert sum(r.cost_usd for r in usage(stores[0])) == pytest.approx(1.0)
 
 
-def race(stores: list[HistoryStore], sessions: int, attempt: Callable[[HistoryStore, int], list[int]]
-         ) -> tuple[list[int], list[str]]:
-    """`attempt(store, n)` from `sessions` threads at once, on stores taken in turn; the ids
-    that passed and the refusals' messages (any other error fails the test)."""
+def race(stores: list[HistoryStore], sessions: int, attempt: Callable[[HistoryStore, int], list[int]],
+         *, rounds: int = 1) -> tuple[list[int], list[str]]:
+    """`attempt(store, n)` from `sessions` threads at once (`rounds` times each), on stores
+    taken in turn; the ids that passed and the refusals' messages (any other error fails the
+    test)."""
     passed: list[int] = []
     refused: list[str] = []
     errors: list[BaseException] = []
@@ -79,15 +59,16 @@ def race(stores: list[HistoryStore], sessions: int, attempt: Callable[[HistorySt
 
     def session(n: int) -> None:
         barrier.wait()
-        try:
-            ids = attempt(stores[n % len(stores)], n)
-            with lock:
-                passed.extend(ids)
-        except BudgetError as exc:
-            with lock:
-                refused.append(str(exc))
-        except BaseException as exc:  # noqa: BLE001 - asserted below
-            errors.append(exc)
+        for _ in range(rounds):
+            try:
+                ids = attempt(stores[n % len(stores)], n)
+                with lock:
+                    passed.extend(ids)
+            except BudgetError as exc:
+                with lock:
+                    refused.append(str(exc))
+            except BaseException as exc:  # noqa: BLE001 - asserted below
+                errors.append(exc)
 
     threads = [threading.Thread(target=session, args=(n,)) for n in range(sessions)]
     for t in threads:
