@@ -63,7 +63,7 @@ with error_boundary(runtime):
         total = store.count(**filters, exclude_bench=hide_bench)
         pages = max(1, -(-total // PAGE_SIZE))
         page = st.number_input("Page", 1, pages, 1, key="hist_page") if pages > 1 else 1
-        st.caption(list_caption(runtime, filters, hide_bench, total))
+        st.caption(list_caption(runtime, filters, hide_bench, total, int(page), PAGE_SIZE))
         rows = store.list(**filters, limit=PAGE_SIZE, offset=(int(page) - 1) * PAGE_SIZE,
                           exclude_bench=hide_bench)
         if not rows:

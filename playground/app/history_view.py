@@ -87,8 +87,12 @@ def list_filters(runtime: Runtime, models: list[str]) -> tuple[dict[str, str | N
 
 
 def list_caption(runtime: Runtime, filters: dict[str, str | None], hide_bench: bool,
-                 total: int) -> str:
+                 total: int, page: int = 1, page_size: int = 0) -> str:
     text = f"{total} generation{'s' if total != 1 else ''}, newest first."
+    if page_size and total > page_size:
+        first = (page - 1) * page_size + 1
+        pages = -(-total // page_size)
+        text += f" Page {page} of {pages}: {first}–{min(total, page * page_size)}."
     if hide_bench:
         hidden = runtime.store.count_bench(**filters)
         if hidden:

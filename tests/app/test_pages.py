@@ -272,3 +272,12 @@ def test_benchmark_page_rejects_bad_input(demo: Any) -> None:
     at.multiselect(key="bench_backends").set_value([]).run()
     errors = shown(" ".join(e.value for e in at.error))
     assert "Add at least one prompt" in errors and "Pick at least one backend" in errors
+
+
+def test_the_history_caption_says_which_page_and_rows_are_shown() -> None:
+    from playground.app.history_view import list_caption
+
+    assert list_caption(None, {}, False, 50, 3, 24) == (  # type: ignore[arg-type]
+        "50 generations, newest first. Page 3 of 3: 49–50.")
+    assert list_caption(None, {}, False, 50, 1, 24).endswith("Page 1 of 3: 1–24.")  # type: ignore[arg-type]
+    assert list_caption(None, {}, False, 7, 1, 24) == "7 generations, newest first."  # type: ignore[arg-type]
