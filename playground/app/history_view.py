@@ -70,13 +70,17 @@ def grid(runtime: Runtime, results: list[GenerationResult], columns: int = 4) ->
 
 def list_filters(runtime: Runtime, models: list[str]) -> tuple[dict[str, str | None], bool]:
     """The filter row (kept in the URL) and whether benchmark generations are hidden."""
-    q, b, m, s = st.columns([3, 1, 2, 1])
-    search = q.text_input("Search prompts", key="hist_q", bind="query-params")
-    backend = b.selectbox("Backend", ["all", "aistudio", "vertex"], key="hist_backend",
-                          format_func=lambda v: "All" if v == "all" else platform_label(v),
-                          bind="query-params")
-    model = m.selectbox("Model", ["all", *models], key="hist_model", bind="query-params")
-    status = s.selectbox("Status", STATUSES, key="hist_status", bind="query-params")
+    # One row that wraps: at 800 px the selects keep a readable width instead of squeezing.
+    row = st.container(horizontal=True, wrap=True)
+    with row:
+        search = st.text_input("Search prompts", key="hist_q", bind="query-params", width=330)
+        backend = st.selectbox("Backend", ["all", "aistudio", "vertex"], key="hist_backend",
+                               format_func=lambda v: "All" if v == "all" else platform_label(v),
+                               bind="query-params", width=140)
+        model = st.selectbox("Model", ["all", *models], key="hist_model", bind="query-params",
+                             width=260)
+        status = st.selectbox("Status", STATUSES, key="hist_status", bind="query-params",
+                              width=140)
     filters = {"search": search or None, "backend": None if backend == "all" else backend,
                "model": None if model == "all" else model,
                "status": None if status == "all" else status}
