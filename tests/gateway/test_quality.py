@@ -4,13 +4,11 @@ CLI's `generate --backend auto --priority quality`."""
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 from playground.bench.store import BenchStore
-from playground.cli.main import main
 from playground.domain.imaging import describe_image
 from playground.domain.types import GenerationResult, ImageRequest, Timing
 from playground.gateway.quality import StoredStudies
@@ -19,7 +17,7 @@ from playground.history.store import HistoryStore
 from playground.history.studies import Vote, close_study, create_study, record_vote
 from playground.review.study_plan import study_from_generations
 from tests.gateway.conftest import ids
-from tests.gateway.test_routing import _ask, fresh  # noqa: F401 - the fixture
+from tests.gateway.test_routing import _ask, fresh, generate_auto  # noqa: F401 - the fixture
 from tests.history.test_store import png
 
 PRO = "gemini-3-pro-image"
@@ -147,12 +145,8 @@ def test_generate_backend_auto_priority_quality(tmp_path: Path, monkeypatch: Any
     monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(data))
     study = seed_study(HistoryStore(data), vertex=3, aistudio=21, model=PRO + "-preview",
                        tier="2K", google=False)  # --demo: emulated studies count, labelled
-    code = main(["generate", "--demo", "--backend", "auto", "--priority", "quality",
-                 "--image-size", "2K", "--prompt", "a bridge", "--json"])
-    captured = capsys.readouterr()
-    assert code == 0, captured.err
-    (line,) = [json.loads(x) for x in captured.out.splitlines()]
+    line, err = generate_auto("quality", capsys)
     assert line["backend"] == "aistudio"
-    assert "route: auto:quality -> aistudio; basis=study" in captured.err
-    assert f"study={study}" in captured.err and " emulated as-of=" in captured.err
+    assert "route: auto:quality -> aistudio; basis=study" in err
+    assert f"study={study}" in err and " emulated as-of=" in err
     assert any(n.startswith("Routed by auto:quality to aistudio (study)") for n in line["notes"])

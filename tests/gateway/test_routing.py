@@ -146,16 +146,22 @@ def test_constraints_narrow_the_choice(fresh: Any) -> None:
     assert flash25.headers["x-banana-backend"] == "vertex"
 
 
+def generate_auto(priority: str, capsys: Any) -> tuple[dict[str, Any], str]:
+    """`generate --demo --backend auto --priority …` at 2K: its one JSON line and its stderr."""
+    code = main(["generate", "--demo", "--backend", "auto", "--priority", priority,
+                 "--image-size", "2K", "--prompt", "a bridge", "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    (line,) = [json.loads(x) for x in captured.out.splitlines()]
+    return line, captured.err
+
+
 def test_generate_backend_auto(tmp_path: Path, monkeypatch: Any, capsys: Any) -> None:
     data = tmp_path / "data"
     monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(data))
     seed_run(HistoryStore(data), "gemini-3-pro-image-preview", "2K",
              {"aistudio": (40.0, 0, 0.134), "vertex": (9.0, 0, 0.134)})
-    code = main(["generate", "--demo", "--backend", "auto", "--priority", "speed",
-                 "--image-size", "2K", "--prompt", "a bridge", "--json"])
-    captured = capsys.readouterr()
-    assert code == 0, captured.err
-    (line,) = [json.loads(x) for x in captured.out.splitlines()]
+    line, err = generate_auto("speed", capsys)
     assert line["backend"] == "vertex"
-    assert "route: auto:speed -> vertex; basis=benchmark" in captured.err
+    assert "route: auto:speed -> vertex; basis=benchmark" in err
     assert any(n.startswith("Routed by auto:speed to vertex") for n in line["notes"])
