@@ -122,6 +122,9 @@ class QualityStudy(Protocol):
 
     def quality_figures(self, model: str, image_size: str) -> QualityFigures | None: ...
 
+    def refresh(self) -> None:
+        """Forget cached figures (the router's own refresh calls it)."""
+
 
 class NoStudyData:
     """A router given no studies to read (the gateway and the CLI pass StoredStudies)."""
@@ -130,6 +133,9 @@ class NoStudyData:
 
     def quality_figures(self, model: str, image_size: str) -> QualityFigures | None:
         return None
+
+    def refresh(self) -> None:
+        pass
 
 
 @dataclass(frozen=True)
@@ -179,9 +185,7 @@ class Router:
     def refresh(self) -> None:
         with self._lock:
             self._cache = _Cache()
-        study_refresh = getattr(self.study, "refresh", None)
-        if study_refresh is not None:
-            study_refresh()
+        self.study.refresh()
 
     def _records(self) -> list[tuple[TaskRecord, str, bool]]:
         """Every finished task of every eligible run, with its run and whether it was emulated."""
@@ -244,7 +248,7 @@ class Router:
             lack = study.verdict() + ("" if study.preferred is None else
                                       ", which cannot serve this request")
         elif priority == "quality":
-            lack = getattr(self.study, "why_none", "no blind-review study covers this model")
+            lack = self.study.why_none
         else:
             lack = f"fewer than {MIN_SAMPLES} benchmark tasks on a platform for {model} at {tier}"
         return RouteDecision(priority, platform, model, tier, "default",

@@ -129,6 +129,9 @@ def test_quality_without_a_study_falls_back_and_says_so(fresh: Any) -> None:
         def quality_figures(self, model: str, image_size: str) -> QualityFigures | None:
             return QualityFigures("aistudio", 0.39, 0.33, 0.45, 240, "2026-11-20", "study-7")
 
+        def refresh(self) -> None:
+            pass
+
     router = Router(BenchStore(fresh.gateway.store), Study())
     decision = router.choose("gemini-3-pro-image", "1K", "quality")
     assert (decision.platform, decision.basis) == ("aistudio", "study")
