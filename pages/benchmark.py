@@ -56,13 +56,14 @@ with error_boundary(runtime):
         if launched is not None and launched.phase != "over":
             live(record.id)
             st.stop()
-        if launched is None and record.activity() == "elsewhere":
+        activity = record.activity()  # one look at its process (/proc), not one per line
+        if launched is None and activity == "elsewhere":
             elsewhere(record.id)
             st.stop()
         if launched is not None and launched.error:
             st.error(f"The run stopped: {plain(launched.error)}. Finished results are saved; resume it.")
         st.caption(plain(record.environment.describe().capitalize() + "."))
-        st.caption(f"{record.finished} of {record.planned} tasks · {view.ACTIVITY[record.activity()]} · "
+        st.caption(f"{record.finished} of {record.planned} tasks · {view.ACTIVITY[activity]} · "
                    f"cost ${record.cost_usd:.4f} (estimate ${record.estimate_usd or 0:.4f})")
         if record.missing and st.button(f"Resume: run the {record.missing} missing tasks",
                                         key="bench-resume"):

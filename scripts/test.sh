@@ -6,25 +6,18 @@ cd "$(dirname "$0")/.."
 
 python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
-# Debian's chromium for the real-browser tests (never `playwright install`).
-if [ ! -x /usr/bin/chromium ]; then
+# Debian's packages the tests use, installed when missing (one apt-get update for all):
+# chromium for the real-browser tests (never `playwright install`); postgresql, whose binaries
+# the tests start their own server from (tests/pgserver.py); caddy, which
+# tests/e2e/test_deploy_caddy.py runs deploy/Caddyfile with in front of two replicas.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v caddy >/dev/null 2>&1 || missing+=(caddy)
+if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-fi
-
-# Debian's PostgreSQL server: the tests start their own from its binaries (tests/pgserver.py).
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
-fi
-
-# Debian's Caddy: tests/e2e/test_deploy_caddy.py runs deploy/Caddyfile in front of two replicas.
-if ! command -v caddy >/dev/null 2>&1; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq caddy >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # The npm package juxtaposejs answers streamlit-image-comparison's CDN URLs in browser tests
