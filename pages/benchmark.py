@@ -25,20 +25,22 @@ st.caption("Your prompts, your settings, honest statistics: medians and percenti
 
 @st.fragment(run_every=2.0)
 def elsewhere(run_id: str) -> None:
-    record = bench.get_run(run_id)
-    if record is None or record.activity() != "elsewhere":
-        st.rerun(scope="app")
-    view.elsewhere_notice(record)
+    with error_boundary(runtime):  # a fragment's rerun runs outside the page's boundary
+        record = bench.get_run(run_id)
+        if record is None or record.activity() != "elsewhere":
+            st.rerun(scope="app")
+        view.elsewhere_notice(record)
 
 
 @st.fragment(run_every=1.0)
 def live(run_id: str) -> None:
-    launched = view.active_runs()[run_id]
-    if launched.phase == "over":
-        st.rerun(scope="app")
-    view.progress_panel(launched)
-    if st.button("Cancel the run", key="bench-cancel"):
-        launched.run.cancel()
+    with error_boundary(runtime):
+        launched = view.active_runs()[run_id]
+        if launched.phase == "over":
+            st.rerun(scope="app")
+        view.progress_panel(launched)
+        if st.button("Cancel the run", key="bench-cancel"):
+            launched.run.cancel()
 
 
 with error_boundary(runtime):

@@ -112,3 +112,47 @@ def test_a_run_from_before_owners_were_recorded_is_stopped_when_left_running(
     assert bench.get_run(run.id).activity() == "here"  # type: ignore[union-attr]
     bench.set_status(run.id, "finished")
     assert bench.get_run(run.id).activity() == "finished"  # type: ignore[union-attr]
+
+
+def test_a_resume_on_a_locked_history_is_said_and_the_run_stays_stopped(tmp_path: Path) -> None:
+    """Another program holds the database's write lock: the claim fails in words (a
+    StorageError saying so), nothing changes, and the run can be resumed once it is free."""
+    import sqlite3
+
+    from playground.domain.errors import StorageError
+
+    bench = BenchStore(HistoryStore(tmp_path / "data", busy_timeout_s=0.2))
+    run = bench.create_run(PLAN)
+    own(bench, run.id, 2**31 - 7, this_process().host, "gone:1")
+    stopped = bench.get_run(run.id)
+    assert stopped is not None and stopped.activity() == "stopped"
+    other = sqlite3.connect(tmp_path / "data" / "history.sqlite3", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StorageError, match="locked by another program"):
+            bench.claim(stopped)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    again = bench.get_run(run.id)
+    assert again is not None and again.owner == stopped.owner and again.activity() == "stopped"
+    bench.claim(again)
+    assert bench.get_run(run.id).activity() == "here"  # type: ignore[union-attr]
+
+
+def test_cli_resume_of_a_run_another_process_runs_is_refused_in_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        other_process: subprocess.Popen[bytes]) -> None:
+    from playground.cli.main import main
+
+    data = tmp_path / "data"
+    monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(data))
+    bench = BenchStore(HistoryStore(data))
+    run = bench.create_run(PLAN)
+    own(bench, run.id, other_process.pid, this_process().host, process_started(other_process.pid))
+    code = main(["bench", "--resume", run.id, "--demo"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"process {other_process.pid}" in err and "would send its missing tasks twice" in err
+    assert "Traceback" not in err
+    assert bench.get_run(run.id).finished == 0  # type: ignore[union-attr]
