@@ -244,15 +244,13 @@ def test_a_run_in_another_process_is_followed_not_resumed(demo: Any) -> None:
     from playground.bench.matrix import BenchSpec, plan_run
     from playground.bench.store import BenchStore
     from playground.history.owner import process_started, this_process
+    from tests.bench.test_run_owner import own
 
     bench = BenchStore(demo.store)
     run = bench.create_run(plan_run(BenchSpec(prompts=("a fox", "a lighthouse"))))
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        with demo.store.transaction() as conn:
-            conn.execute("UPDATE bench_runs SET owner_pid=?, owner_host=?, owner_started=? "
-                         "WHERE id=?", (other.pid, this_process().host,
-                                        process_started(other.pid), run.id))
+        own(bench, run.id, other.pid, this_process().host, process_started(other.pid))
         at = page("pages/benchmark.py", run=run.id)
         assert not at.exception, at.exception
         notice = " ".join(i.value for i in at.info)
