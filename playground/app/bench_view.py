@@ -255,9 +255,10 @@ def elsewhere_notice(record: Any) -> None:
     saved tasks counted from the database."""
     who = (f"process {record.owner.pid} on {record.owner.host}" if record.owner
            else "another process")
-    st.info(f"This run is in progress in {who}, not in this server: its tasks are saved to "
-            f"the shared history as they finish ({record.finished} of {record.planned} so far). "
-            "Cancel it where it runs.", icon=":material/dns:")
+    st.info(plain(f"This run is in progress in {who}, not in this server: its tasks are saved "
+                  f"to the shared history as they finish ({record.finished} of "
+                  f"{record.planned} so far). Cancel it where it runs."),  # host: from the rows
+            icon=":material/dns:")
     st.progress(record.finished / record.planned if record.planned else 0.0)
 
 

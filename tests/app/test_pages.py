@@ -263,6 +263,15 @@ def test_a_run_in_another_process_is_followed_not_resumed(demo: Any) -> None:
     assert not at.exception, at.exception
     assert "stopped (tasks missing)" in texts(at)
     assert [b for b in at.button if b.key == "bench-resume"]
+    # A host name comes from the database: shown as text, never as Markdown.
+    import time
+
+    from playground.app.text import plain
+
+    own(bench, run.id, 4242, "**replica** [b](http://x)", "x:1", updated_at=time.time())
+    at = page("pages/benchmark.py", run=run.id)
+    notice = " ".join(i.value for i in at.info)
+    assert plain("**replica** [b](http://x)") in notice and "**replica**" not in notice
 
 
 def test_benchmark_page_rejects_bad_input(demo: Any) -> None:
